@@ -1,0 +1,28 @@
+/*
+ * closing.c - stage "closing" (placeholder until implemented).
+ */
+#include <stdlib.h>
+
+#include "vb_internal.h"
+
+static void *init(const vb_grammar *g, char *err, size_t err_size)
+{
+    (void)g;
+    (void)err;
+    (void)err_size;
+    return malloc(1);
+}
+
+static void run(void *state, vb_document *doc)
+{
+    (void)state;
+    doc->closing.span.start = doc->closing.span.end = doc->text.input_len;
+    doc->body_fold_end = doc->text.fold_len;
+}
+
+static void fini(void *state)
+{
+    free(state);
+}
+
+const vb_stage vb_stage_closing = {"closing", init, run, fini};

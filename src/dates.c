@@ -1,0 +1,275 @@
+/*
+ * dates.c - stage "dates": every date mention of the document, with its
+ * ISO 8601 value at the precision the text gives (2014-04-07, 2022-07,
+ * 2024-Q1, --04-30, ---20), the text as written, its span and fold range.
+ *
+ * Owns doc->dates, in text order.  The forms, OCR shapes and contexts are
+ * in grammars/dates.vbg; this file reads the groups of a match, checks the
+ * calendar (31/2/2023 is not a date) and gives the roles it can decide
+ * alone: header, anniversary, event, else other.  Later stages set
+ * citation (directives), deadline and period on the records they use.
+ *
+ * A value is never completed by guessing: a day that OCR destroyed gives
+ * the month, a day-month without a year stays --MM-DD.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vb_internal.h"
+
+enum { P_DATE, P_EXCLUDE, P_ANNIVERSARY, P_EVENT, P_HEADER };
+static const char *const pattern_names[] = {
+    "dates.date", "dates.exclude", "dates.role.anniversary", "dates.role.event",
+    "dates.role.header", NULL,
+};
+
+/* The header date line sits near the top; the fallback look-up for it
+ * (when the header stage gave no block) stops this far into the fold. */
+#define HEADER_FALLBACK_LIMIT 4000
+
+typedef struct {
+    vb_matchers ms;
+} dates_state;
+
+typedef struct {
+    size_t start, end;
+} range;
+
+bool vb_valid_ymd(int y, int m, int d)
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return false;
+    /* y == 0: no year given, so 29/2 may be right */
+    if (m == 2 && d == 29 && y != 0)
+        return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return true;
+}
+
+int vb_date_in(const vb_document *doc, size_t fold_start, size_t fold_end)
+{
+    size_t lo = 0, hi = doc->dates.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->dates.v[mid].fold_start < fold_start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < doc->dates.n && doc->dates.v[lo].fold_start < fold_end)
+        return (int)lo;
+    return -1;
+}
+
+static void *init(const vb_grammar *g, char *err, size_t err_size)
+{
+    dates_state *st = vb_xcalloc(1, sizeof *st);
+    if (!vb_matchers_init(&st->ms, g, "dates", pattern_names, err, err_size)) {
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void fini(void *state)
+{
+    dates_state *st = state;
+    if (!st)
+        return;
+    vb_matchers_fini(&st->ms);
+    free(st);
+}
+
+/* Value of a group made of digits only; -1 when unset or not a number
+ * (an OCR-damaged day such as "3c" or "&4"). */
+static int group_number(vb_matcher *m, const char *fold, const char *name)
+{
+    size_t a, b;
+    if (!vb_group(m, name, &a, &b) || a == b || b - a > 4)
+        return -1;
+    int v = 0;
+    for (size_t i = a; i < b; i++) {
+        if (fold[i] < '0' || fold[i] > '9')
+            return -1;
+        v = v * 10 + (fold[i] - '0');
+    }
+    return v;
+}
+
+static bool group_set(vb_matcher *m, const char *name)
+{
+    size_t a, b;
+    return vb_group(m, name, &a, &b);
+}
+
+/* Quarter from its roman or arabic numeral; OCR reads I as l or 1. */
+static int quarter_number(vb_matcher *m, const char *fold)
+{
+    size_t a, b;
+    if (!vb_group(m, "q", &a, &b))
+        return 0;
+    if (b - a == 2 && fold[a] == 'i' && fold[a + 1] == 'v')
+        return 4;
+    if (b - a == 1 && fold[a] >= '2' && fold[a] <= '4')
+        return fold[a] - '0';
+    return (int)(b - a) <= 3 ? (int)(b - a) : 0;
+}
+
+/* Reads one match of dates.date into an ISO value and the fold range the
+ * record covers.  False when the match is not a date after all. */
+static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_size,
+                       size_t *fs, size_t *fe)
+{
+    PCRE2_SIZE *ov = vb_ovector(m);
+    *fs = ov[0];
+    *fe = ov[1];
+    int y, mo, d;
+    if (group_set(m, "tm")) {               /* written: [ngày D] tháng M [năm Y] */
+        mo = group_number(m, fold, "tm");
+        y = group_number(m, fold, "ty");
+        d = group_number(m, fold, "td");
+        if (y > 0) {
+            if (d > 0 && vb_valid_ymd(y, mo, d))
+                snprintf(iso, iso_size, "%04d-%02d-%02d", y, mo, d);
+            else if (mo >= 1 && mo <= 12)
+                snprintf(iso, iso_size, "%04d-%02d", y, mo);
+            else
+                return false;
+            return true;
+        }
+        /* no year: only "ngày D tháng M" is a date (day-month) */
+        if (d > 0 && vb_valid_ymd(0, mo, d)) {
+            snprintf(iso, iso_size, "--%02d-%02d", mo, d);
+            return true;
+        }
+        return false;
+    }
+    if (group_set(m, "y")) {                /* numeric d/m/y */
+        d = group_number(m, fold, "d");
+        mo = group_number(m, fold, "m");
+        y = group_number(m, fold, "y");
+        if (!vb_valid_ymd(y, mo, d))
+            return false;
+        snprintf(iso, iso_size, "%04d-%02d-%02d", y, mo, d);
+        return true;
+    }
+    if (group_set(m, "dmm")) {              /* day-month without a year */
+        /* dmd after "ngày", dmd2 alone in brackets, dmd3 after "từ" */
+        const char *day = group_set(m, "dmd") ? "dmd" : group_set(m, "dmd2") ? "dmd2" : "dmd3";
+        d = group_number(m, fold, day);
+        mo = group_number(m, fold, "dmm");
+        if (!vb_valid_ymd(0, mo, d))
+            return false;
+        size_t a, b, c, e;
+        vb_group(m, day, &a, &b);
+        vb_group(m, "dmm", &c, &e);
+        *fs = a;
+        *fe = e;
+        snprintf(iso, iso_size, "--%02d-%02d", mo, d);
+        return true;
+    }
+    if (group_set(m, "qy")) {               /* quarter */
+        int q = quarter_number(m, fold);
+        y = group_number(m, fold, "qy");
+        if (q < 1 || q > 4 || y <= 0)
+            return false;
+        snprintf(iso, iso_size, "%04d-Q%d", y, q);
+        return true;
+    }
+    if (group_set(m, "md")) {               /* a day of every month */
+        d = group_number(m, fold, "md");
+        if (d < 1 || d > 31)
+            return false;
+        snprintf(iso, iso_size, "---%02d", d);
+        return true;
+    }
+    return false;
+}
+
+static bool excluded(const range *ex, size_t n_ex, size_t pos)
+{
+    for (size_t i = 0; i < n_ex; i++)
+        if (pos >= ex[i].start && pos < ex[i].end)
+            return true;
+    return false;
+}
+
+/* Gives `role` to every date that starts in the matches of pattern m (in
+ * its group "date" when it has one) and has no role yet. */
+static void mark_role(vb_document *doc, vb_matcher *m, const char *role, size_t limit, bool first_only)
+{
+    const char *fold = doc->text.fold;
+    size_t len = doc->text.fold_len;
+    for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(m);
+        size_t a = ov[0], b = ov[1];
+        if (a >= limit)
+            break;
+        pos = b > a ? b : a + 1;
+        size_t ga, gb;
+        if (vb_group(m, "date", &ga, &gb)) {
+            a = ga;
+            b = gb;
+        }
+        for (int i = vb_date_in(doc, a, b); i >= 0 && (size_t)i < doc->dates.n &&
+                                            doc->dates.v[i].fold_start < b; i++)
+            if (!doc->dates.v[i].role)
+                doc->dates.v[i].role = role;
+        if (first_only)
+            break;
+    }
+}
+
+static void run(void *state, vb_document *doc)
+{
+    dates_state *st = state;
+    const char *fold = doc->text.fold;
+    size_t len = doc->text.fold_len;
+
+    VB_VEC(range) ex = {0};
+    vb_matcher *mx = &st->ms.m[P_EXCLUDE];
+    for (size_t pos = 0; pos < len && vb_match(doc, mx, fold, len, pos, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(mx);
+        range *r = VB_PUSH(ex);
+        r->start = ov[0];
+        r->end = ov[1];
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+
+    vb_matcher *m = &st->ms.m[P_DATE];
+    for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(m);
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        char iso[48];
+        size_t fs, fe;
+        if (!read_match(m, fold, iso, sizeof iso, &fs, &fe) || excluded(ex.v, ex.n, fs))
+            continue;
+        vb_date *d = VB_PUSH(doc->dates);
+        memset(d, 0, sizeof *d);
+        d->iso = vb_arena_strdup(&doc->arena, iso);
+        d->text = vb_clean_fold_range(&doc->arena, &doc->text, fs, fe);
+        d->span = vb_span_from_fold(&doc->text, fs, fe);
+        d->fold_start = fs;
+        d->fold_end = fe;
+        d->section = -1;
+    }
+    free(ex.v);
+
+    /* Roles, most specific first; a record keeps the first one it gets. */
+    const vb_span hs = doc->header.span;
+    if (hs.end > hs.start) {
+        for (size_t i = 0; i < doc->dates.n; i++)
+            if (doc->dates.v[i].span.start >= hs.start && doc->dates.v[i].span.end <= hs.end)
+                doc->dates.v[i].role = "header";
+    } else {
+        mark_role(doc, &st->ms.m[P_HEADER], "header", HEADER_FALLBACK_LIMIT, true);
+    }
+    mark_role(doc, &st->ms.m[P_ANNIVERSARY], "anniversary", len, false);
+    mark_role(doc, &st->ms.m[P_EVENT], "event", len, false);
+    for (size_t i = 0; i < doc->dates.n; i++)
+        if (!doc->dates.v[i].role)
+            doc->dates.v[i].role = "other";
+}
+
+const vb_stage vb_stage_dates = {"dates", init, run, fini};

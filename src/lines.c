@@ -1,0 +1,278 @@
+/*
+ * lines.c - the line table of the section stage: a view of the fold with
+ * virtual breaks for text that lost its own, and the shape of every line
+ * (see lines.h).  Owns nothing of the document; the section stage frees
+ * the table when it is done.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "lines.h"
+
+/* Widths above this count as this in the wrap-width histogram: no line
+ * of wrapped text is that wide, so the exact value does not matter. */
+#define WIDTH_CAP 4096
+
+int vb_orig_case(const vb_text *t, size_t i)
+{
+    if (i >= t->fold_len)
+        return 0;
+    size_t p = t->fold_map[i];
+    if (p >= t->utf8_len)
+        return 0;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t->utf8 + p,
+                                          (utf8proc_ssize_t)(t->utf8_len - p), &cp);
+    if (k <= 0)
+        return 0;
+    if (utf8proc_isupper(cp))
+        return 1;
+    if (utf8proc_islower(cp))
+        return -1;
+    return 0;
+}
+
+void vb_case_counts(const vb_text *t, const char *view, size_t a, size_t b, size_t *upper,
+                    size_t *lower)
+{
+    size_t up = 0, lo = 0;
+    for (size_t i = a; i < b; i++) {
+        char c = view[i];
+        if (c < 'a' || c > 'z')
+            continue;
+        int k = vb_orig_case(t, i);
+        if (k > 0)
+            up++;
+        else if (k < 0)
+            lo++;
+    }
+    *upper = up;
+    *lower = lo;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The previous word (before view[pos], a space) is written in capitals:
+ * "… THỰC HIỆN 1. Ban …" has lost the break after a heading. */
+static bool caps_word_before(const vb_text *t, const char *v, size_t pos)
+{
+    size_t e = pos;
+    while (e > 0 && is_space(v[e - 1]))
+        e--;
+    size_t s = e;
+    while (s > 0 && !is_space(v[s - 1]) && v[s - 1] != '\n')
+        s--;
+    size_t up, lo;
+    vb_case_counts(t, v, s, e, &up, &lo);
+    return up >= 2 && lo == 0;
+}
+
+/* "2.1" or "2.1." follows the space at pos: a dotted number is rare
+ * enough in running text to split on it after any word. */
+static bool dotted_after(const char *v, size_t len, size_t pos)
+{
+    size_t i = pos + 1;
+    size_t d = 0;
+    while (i < len && v[i] >= '0' && v[i] <= '9')
+        i++, d++;
+    return d > 0 && i + 1 < len && v[i] == '.' && v[i + 1] >= '0' && v[i + 1] <= '9';
+}
+
+static void split_line(vb_document *doc, char *v, size_t a, size_t b, vb_matcher *split)
+{
+    size_t pos = a;
+    while (pos < b && vb_match(doc, split, v, b, pos, 0) > 0) {
+        PCRE2_SIZE *ov = vb_ovector(split);
+        size_t s, e;
+        bool ok = false;
+        if (vb_group(split, "stop", &s, &e))
+            ok = true;
+        else if (vb_group(split, "word", &s, &e))
+            ok = caps_word_before(&doc->text, v, s) || dotted_after(v, b, s);
+        else
+            s = ov[0], e = ov[1];
+        if (ok && e == s + 1)
+            v[s] = '\n';
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+}
+
+size_t vb_lines_find(const vb_lines *L, size_t off)
+{
+    size_t lo = 0, hi = L->v.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (L->v.v[mid].start <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? lo - 1 : 0;
+}
+
+/* utf8 offset where view line starting at `start` begins in the text,
+ * including marks the fold dropped ("**", "#"). */
+static size_t line_utf8_start(const vb_text *t, size_t start)
+{
+    return start ? vb_fold_char_end(t, start - 1) : 0;
+}
+
+static void shape(vb_lines *L, const vb_text *t, vb_line *ln)
+{
+    const char *v = L->view;
+    size_t a = ln->start, b = ln->end;
+    while (a < b && is_space(v[a]))
+        a++;
+    while (b > a && is_space(v[b - 1]))
+        b--;
+    ln->text = a;
+    ln->text_end = b;
+    if (ln->start > 0 && t->fold[ln->start - 1] != '\n')
+        ln->flags |= VB_LINE_VSTART;
+    if (ln->end < L->len && t->fold[ln->end] != '\n')
+        ln->flags |= VB_LINE_VEND;
+    /* the fold drops '*' and turns '|' into a space: look at the text */
+    size_t u = line_utf8_start(t, ln->start), ue = a < t->fold_len ? t->fold_map[a] : t->utf8_len;
+    while (u < ue && (t->utf8[u] == ' ' || t->utf8[u] == '\t'))
+        u++;
+    if (u < t->utf8_len && t->utf8[u] == '|')
+        ln->flags |= VB_LINE_TABLE;
+    if (u + 1 < t->utf8_len && t->utf8[u] == '*' && (t->utf8[u + 1] == ' ' || t->utf8[u + 1] == '\t'))
+        ln->flags |= VB_LINE_BULLET;
+    if (a == b) {
+        ln->flags |= VB_LINE_BLANK;
+        return;
+    }
+    size_t alnum = 0;
+    for (size_t i = a; i < b && alnum < 3; i++)
+        alnum += (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9');
+    if (alnum < 3)
+        ln->flags |= VB_LINE_NOISE;
+    size_t e = b;
+    while (e > a && (v[e - 1] == '"' || v[e - 1] == '\'' || v[e - 1] == ')' || v[e - 1] == ']'))
+        e--;
+    if (e > a && strchr(".;:!?", v[e - 1]))
+        ln->flags |= VB_LINE_STOP;
+    if (v[a] >= 'a' && v[a] <= 'z' && vb_orig_case(t, a) < 0)
+        ln->flags |= VB_LINE_LOWER;
+    size_t up, lo;
+    vb_case_counts(t, v, a, b, &up, &lo);
+    if (up >= 2 && lo * 5 <= up)
+        ln->flags |= VB_LINE_CAPS;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+bool vb_lines_short_first(const vb_lines *L, const unsigned char *numbered, unsigned pct)
+{
+    VB_VEC(size_t) r = {0};
+    const vb_line *v = L->v.v;
+    for (size_t i = 0; i + 2 < L->v.n; i++) {
+        if ((v[i].flags & VB_LINE_BLANK) || (i > 0 && !(v[i - 1].flags & VB_LINE_BLANK)))
+            continue;
+        /* plain paragraphs only: a title line before its body is short
+         * by nature ("Điều 1. Phạm vi điều chỉnh") */
+        if ((v[i].flags & (VB_LINE_CAPS | VB_LINE_BULLET | VB_LINE_STOP)) || numbered[i])
+            continue;
+        /* the second line goes on with the sentence: a wrap, not a title */
+        if (!(v[i + 1].flags & VB_LINE_LOWER) || (v[i + 2].flags & VB_LINE_BLANK))
+            continue;
+        size_t w1 = v[i].text_end - v[i].text, w2 = v[i + 1].text_end - v[i + 1].text;
+        if (w2 >= 40)
+            *VB_PUSH(r) = w1 * 100 / w2;
+    }
+    bool yes = false;
+    if (r.n >= 3) {
+        qsort(r.v, r.n, sizeof *r.v, cmp_size);
+        yes = r.v[r.n / 2] < pct;
+    }
+    free(r.v);
+    return yes;
+}
+
+void vb_lines_build(vb_lines *L, vb_document *doc, vb_matcher *split, vb_matcher *bullet,
+                    const vb_lines_limits *lim)
+{
+    const vb_text *t = &doc->text;
+    memset(L, 0, sizeof *L);
+    L->len = t->fold_len;
+    L->view = vb_xmalloc(L->len + 1);
+    memcpy(L->view, t->fold, L->len);
+    L->view[L->len] = 0;
+
+    size_t nl = 1;
+    for (size_t i = 0; i < L->len; i++)
+        nl += L->view[i] == '\n';
+    bool unbroken = L->len / nl > lim->unbroken_avg;
+    size_t split_above = unbroken ? lim->split_min : lim->split_always;
+    for (size_t a = 0; a < L->len;) {
+        const char *nlp = memchr(L->view + a, '\n', L->len - a);
+        size_t b = nlp ? (size_t)(nlp - L->view) : L->len;
+        if (b - a > split_above)
+            split_line(doc, L->view, a, b, split);
+        a = b + 1;
+    }
+
+    size_t *hist = vb_xcalloc(WIDTH_CAP + 1, sizeof *hist);
+    size_t counted = 0;
+    for (size_t a = 0;;) {
+        const char *nlp = memchr(L->view + a, '\n', L->len - a);
+        size_t b = nlp ? (size_t)(nlp - L->view) : L->len;
+        vb_line *ln = VB_PUSH(L->v);
+        memset(ln, 0, sizeof *ln);
+        ln->start = a;
+        ln->end = b;
+        shape(L, t, ln);
+        if (!(ln->flags & VB_LINE_BLANK)) {
+            size_t w = ln->text_end - ln->text;
+            hist[w > WIDTH_CAP ? WIDTH_CAP : w]++;
+            counted++;
+        }
+        if (!nlp)
+            break;
+        a = b + 1;
+    }
+    /* the width that 90% of the lines stay within: the wrap column of
+     * hard-wrapped text, a paragraph's length in unwrapped text */
+    size_t want = counted - counted / 10, seen = 0;
+    L->wrap = WIDTH_CAP;
+    for (size_t w = 0; w <= WIDTH_CAP && counted; w++) {
+        seen += hist[w];
+        if (seen >= want) {
+            L->wrap = w;
+            break;
+        }
+    }
+    free(hist);
+    size_t full = L->wrap * lim->long_pct / 100;
+    for (size_t i = 0; i < L->v.n; i++) {
+        vb_line *ln = &L->v.v[i];
+        if (!(ln->flags & VB_LINE_BLANK) && ln->text_end - ln->text >= full && full > 0)
+            ln->flags |= VB_LINE_LONG;
+    }
+
+    for (size_t pos = 0; pos < L->len && vb_match(doc, bullet, L->view, L->len, pos, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(bullet);
+        L->v.v[vb_lines_find(L, ov[0])].flags |= VB_LINE_BULLET;
+        /* one bullet per line: go on at the next line */
+        const char *nlp = memchr(L->view + ov[0], '\n', L->len - ov[0]);
+        if (!nlp)
+            break;
+        pos = (size_t)(nlp - L->view) + 1;
+    }
+}
+
+void vb_lines_free(vb_lines *L)
+{
+    free(L->view);
+    free(L->v.v);
+    memset(L, 0, sizeof *L);
+}

@@ -1,0 +1,1160 @@
+/*
+ * sections.c - stage "sections": the section tree of the body and the
+ * preamble.  Owns doc->sections and doc->preamble.
+ *
+ * Lines come from lines.c.  Every line that starts like an item number
+ * (one pattern per numbering level of grammars/sections.vbg) offers one
+ * reading per level it matches: "11." is arabic 11 or an OCR'd II.  The
+ * outline keeps a stack of the open sections; a reading is taken when it
+ * continues the sequence somewhere on the stack (next sibling, first
+ * child, or first item of a deeper level), the innermost fit first.  A
+ * number that fits nowhere (a wrapped line starting with "2.", a year) is
+ * body text.  OCR numerals are read as the sequence expects them: "I1."
+ * after "I." is II.
+ *
+ * Then each section gets its heading (a title on the numbered line, a bold
+ * run-in label, or null for a numbered paragraph), its role from the
+ * heading lexicon, and its span.  Spans tile the body: the preamble runs
+ * from 0 to the first section, every section runs to the start of the next
+ * section that is not its descendant, the last ones to the closing, which
+ * the closing stage found before this one ran.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "lines.h"
+#include "vb_internal.h"
+
+#define MAX_LEVELS 12           /* numbering levels a grammar may define */
+#define MAX_PATH 6              /* components of a dotted number 1.2.3.4.5.6 */
+#define MAX_DEPTH 16            /* open sections on the outline stack */
+#define MAX_ALPHA 32            /* letters of an alphabet */
+#define MAX_ROMAN 39            /* XXXIX: larger "numerals" are words */
+#define ID_MAX 160              /* bytes of a section id */
+
+typedef enum { RD_ROMAN, RD_NUMBER, RD_PATH, RD_LETTER } reader;
+
+typedef struct {
+    const char *name;           /* the level's name (lexicon key) */
+    int rank;
+    reader rd;
+    bool continues;
+    long start_max;
+} level_def;
+
+typedef struct {
+    vb_matchers ms;             /* one per level, then split, bullet */
+    level_def lv[MAX_LEVELS];
+    size_t nlv;
+    size_t m_split, m_bullet, m_lead_in;
+    const vb_lexicon *roles, *ordinals;
+    int32_t alpha[2][MAX_ALPHA];
+    size_t nalpha[2];
+    long title_max_words, caps_max_words, named_max_outside, heading_max_chars;
+    long lead_max_lines, lead_max_blank, roman_gap;
+    unsigned short_first_pct;
+    vb_lines_limits ll;
+} state;
+
+/* ------------------------------------------------------------- grammar */
+
+static long limit(const vb_lexicon *lx, const char *key, long dflt)
+{
+    const char *v = vb_lexicon_get(lx, key, strlen(key));
+    if (!v)
+        return dflt;
+    char *end;
+    long n = strtol(v, &end, 10);
+    return end == v || n < 0 ? dflt : n;
+}
+
+static bool parse_level(level_def *d, const char *name, const char *val)
+{
+    char rd[16] = "";
+    int used = 0;
+    d->name = name;
+    if (sscanf(val, "%d %15s%n", &d->rank, rd, &used) != 2)
+        return false;
+    if (!strcmp(rd, "roman"))
+        d->rd = RD_ROMAN;
+    else if (!strcmp(rd, "number"))
+        d->rd = RD_NUMBER;
+    else if (!strcmp(rd, "path"))
+        d->rd = RD_PATH;
+    else if (!strcmp(rd, "letter"))
+        d->rd = RD_LETTER;
+    else
+        return false;
+    for (const char *p = val + used; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!strncmp(p, "continues", 9))
+            d->continues = true;
+        else if (!strncmp(p, "start=", 6))
+            d->start_max = strtol(p + 6, NULL, 10);
+        else if (*p)
+            return false;
+        while (*p && *p != ' ')
+            p++;
+    }
+    return true;
+}
+
+static size_t parse_alphabet(int32_t *out, const char *s)
+{
+    size_t n = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p && n < MAX_ALPHA) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0)
+            break;
+        if (cp != ' ')
+            out[n++] = utf8proc_tolower(cp);
+        p += k;
+    }
+    return n;
+}
+
+static void fini(void *st);
+
+static void *init(const vb_grammar *g, char *err, size_t err_size)
+{
+    state *S = vb_xcalloc(1, sizeof *S);
+    const vb_lexicon *levels = vb_grammar_lexicon(g, "sections.levels");
+    const vb_lexicon *alpha = vb_grammar_lexicon(g, "sections.alphabets");
+    if (!levels || !levels->n || !alpha) {
+        snprintf(err, err_size, "%s: missing lexicon sections.levels or sections.alphabets (needed by stage sections)",
+                 g->name);
+        free(S);
+        return NULL;
+    }
+    if (levels->n > MAX_LEVELS) {
+        snprintf(err, err_size, "%s: sections.levels: more than %d levels", g->name, MAX_LEVELS);
+        free(S);
+        return NULL;
+    }
+    char **names = vb_xcalloc(levels->n + 4, sizeof *names);
+    for (size_t i = 0; i < levels->n; i++) {
+        if (!parse_level(&S->lv[i], levels->entries[i].key, levels->entries[i].value)) {
+            snprintf(err, err_size, "%s: sections.levels line %d: expected 'NAME = RANK READER [continues] [start=N]'",
+                     g->name, levels->entries[i].line);
+            for (size_t k = 0; k < i; k++)
+                free(names[k]);
+            free(names);
+            free(S);
+            return NULL;
+        }
+        size_t nl = strlen(levels->entries[i].key) + 32;
+        names[i] = vb_xmalloc(nl);
+        snprintf(names[i], nl, "sections.level.%s", levels->entries[i].key);
+    }
+    S->nlv = levels->n;
+    S->m_split = S->nlv;
+    S->m_bullet = S->nlv + 1;
+    S->m_lead_in = S->nlv + 2;
+    names[S->nlv] = (char *)"sections.split";
+    names[S->nlv + 1] = (char *)"sections.bullet";
+    names[S->nlv + 2] = (char *)"sections.lead_in";
+    names[S->nlv + 3] = NULL;
+    bool ok = vb_matchers_init(&S->ms, g, "sections", (const char *const *)names, err, err_size);
+    for (size_t i = 0; i < S->nlv; i++)
+        free(names[i]);
+    free(names);
+    if (!ok) {
+        free(S);
+        return NULL;
+    }
+    const char *vi = vb_lexicon_get(alpha, "vietnamese", 10);
+    const char *la = vb_lexicon_get(alpha, "latin", 5);
+    S->nalpha[0] = vi ? parse_alphabet(S->alpha[0], vi) : 0;
+    S->nalpha[1] = la ? parse_alphabet(S->alpha[1], la) : 0;
+    S->roles = vb_grammar_lexicon(g, "sections.roles");
+    S->ordinals = vb_grammar_lexicon(g, "sections.ordinals");
+    const vb_lexicon *lim = vb_grammar_lexicon(g, "sections.limits");
+    S->title_max_words = limit(lim, "title_max_words", 20);
+    S->caps_max_words = limit(lim, "caps_max_words", 40);
+    S->named_max_outside = limit(lim, "named_max_outside_words", 8);
+    S->heading_max_chars = limit(lim, "heading_max_chars", 300);
+    S->lead_max_lines = limit(lim, "lead_max_lines", 6);
+    S->lead_max_blank = limit(lim, "lead_max_blank", 3);
+    S->roman_gap = limit(lim, "roman_gap", 1);
+    S->ll.long_pct = (unsigned)limit(lim, "long_line_pct", 75);
+    S->ll.unbroken_avg = (size_t)limit(lim, "unbroken_avg_line", 600);
+    S->ll.split_min = (size_t)limit(lim, "split_min", 160);
+    S->ll.split_always = (size_t)limit(lim, "split_always", 6000);
+    S->short_first_pct = (unsigned)limit(lim, "short_first_pct", 55);
+    return S;
+}
+
+static void fini(void *st)
+{
+    state *S = st;
+    if (!S)
+        return;
+    vb_matchers_fini(&S->ms);
+    free(S);
+}
+
+/* ------------------------------------------------------------- numbers */
+
+static long roman_value(const char *s)
+{
+    long v = 0;
+    for (size_t i = 0; s[i]; i++) {
+        long c = s[i] == 'i' ? 1 : s[i] == 'v' ? 5 : s[i] == 'x' ? 10 : 0;
+        long nx = s[i + 1] == 'i' ? 1 : s[i + 1] == 'v' ? 5 : s[i + 1] == 'x' ? 10 : 0;
+        if (!c)
+            return 0;
+        v += c < nx ? -c : c;
+    }
+    return v;
+}
+
+/* Canonical lower-case numeral of 1..MAX_ROMAN into buf (>= 8 bytes). */
+static void roman_str(long v, char *buf)
+{
+    static const char *const tens[] = {"", "x", "xx", "xxx"};
+    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    if (v < 1 || v > MAX_ROMAN) {
+        buf[0] = 0;
+        return;
+    }
+    snprintf(buf, 8, "%s%s", tens[v / 10], ones[v % 10]);
+}
+
+/* Edit distance of two short strings (numerals: at most 7 bytes). */
+static size_t lev(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 7 || lb > 7)
+        return 99;
+    size_t d[8][8];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t m = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < m)
+                m = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < m)
+                m = d[i][j - 1] + 1;
+            d[i][j] = m;
+        }
+    return d[la][lb];
+}
+
+/* One way to read the number of a line. */
+typedef struct {
+    int lv;
+    size_t tok, tok_end, rest;  /* view offsets */
+    int n;                      /* components (path), else 1 */
+    long c[MAX_PATH];           /* the value(s); 0 = unreadable */
+    bool ocr;                   /* roman written with OCR look-alikes (1, l) */
+    bool roman_tok;             /* a number reader saw a roman numeral */
+    char norm[8];               /* the numeral with look-alikes replaced */
+    int32_t letter;             /* letter as printed, lower case */
+    int32_t letter_orig;        /* letter as printed */
+} reading;
+
+/* A roman numeral, with OCR look-alikes (1, l for I) noted. */
+static bool read_roman(reading *r, const char *t, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = t[i];
+        r->ocr |= c == '1' || c == 'l';
+        r->norm[i] = c == '1' || c == 'l' ? 'i' : c;
+    }
+    r->norm[len] = 0;
+    long val = roman_value(r->norm);
+    char canon[8];
+    roman_str(val, canon);
+    r->c[0] = strcmp(canon, r->norm) ? 0 : val;
+    /* a numeral that is no numeral ("iiii") may still be an OCR'd one */
+    return r->c[0] > 0 || r->ocr;
+}
+
+/* Reads the token; false when it cannot be a number of this level. */
+static bool read_token(const state *S, const vb_document *doc, const char *v, reading *r)
+{
+    size_t len = r->tok_end - r->tok;
+    const char *t = v + r->tok;
+    const level_def *d = &S->lv[r->lv];
+    r->n = 1;
+    if (!len)
+        return false;
+    bool digits = true, romanish = len < sizeof r->norm;
+    for (size_t i = 0; i < len; i++) {
+        digits &= isdigit((unsigned char)t[i]) != 0;
+        romanish &= strchr("ivxl1", t[i]) != NULL;
+    }
+    switch (d->rd) {
+    case RD_PATH: {
+        int n = 0;
+        long cur = 0;
+        bool any = false;
+        for (size_t i = 0; i <= len; i++) {
+            if (i == len || t[i] == '.') {
+                if (!any || n >= MAX_PATH)
+                    return false;
+                r->c[n++] = cur;
+                cur = 0;
+                any = false;
+            } else if (isdigit((unsigned char)t[i])) {
+                cur = cur * 10 + (t[i] - '0');
+                any = true;
+                if (cur > 999)
+                    return false;
+            } else {
+                return false;
+            }
+        }
+        r->n = n;
+        return true;
+    }
+    case RD_LETTER: {
+        if (len != 1)
+            return false;
+        size_t u = doc->text.fold_map[r->tok];
+        utf8proc_int32_t cp;
+        if (utf8proc_iterate((const utf8proc_uint8_t *)doc->text.utf8 + u,
+                             (utf8proc_ssize_t)(doc->text.utf8_len - u), &cp) <= 0)
+            return false;
+        r->letter_orig = cp;
+        r->letter = utf8proc_tolower(cp);
+        return true;
+    }
+    case RD_NUMBER:
+        if (digits) {
+            long n = 0;
+            for (size_t i = 0; i < len && n < 100000; i++)
+                n = n * 10 + (t[i] - '0');
+            r->c[0] = n;
+            return n > 0;
+        }
+        if (!romanish) {
+            const char *o = vb_lexicon_get(S->ordinals, t, len);
+            r->c[0] = o ? strtol(o, NULL, 10) : 0;
+            return r->c[0] > 0;
+        }
+        r->roman_tok = true;
+        return read_roman(r, t, len);
+    case RD_ROMAN:
+        return romanish && read_roman(r, t, len);
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------- outline */
+
+typedef struct {
+    int lv;
+    int sec;                    /* index in doc->sections */
+    int n;
+    long c[MAX_PATH];
+    int32_t letter;             /* the letter this item stands for (đ for a bare d) */
+} frame;
+
+typedef struct {
+    frame st[MAX_DEPTH];
+    int n;
+    long last[MAX_LEVELS];      /* last value taken per level (path: first component) */
+} outline;
+
+typedef struct {
+    int keep;                   /* frames kept: the new one's parent is st[keep-1] */
+    int depth;                  /* frames between the fit and the top: 0 = innermost */
+    frame f;
+} fit;
+
+static int alpha_index(const state *S, int a, int32_t cp)
+{
+    for (size_t i = 0; i < S->nalpha[a]; i++)
+        if (S->alpha[a][i] == cp)
+            return (int)i;
+    return -1;
+}
+
+/* Does letter `next` follow `prev`?  *as is the letter it stands for. */
+static bool letter_follows(const state *S, int32_t prev, int32_t next, int32_t *as)
+{
+    for (int a = 0; a < 2; a++) {
+        int i = alpha_index(S, a, prev);
+        if (i >= 0 && (size_t)i + 1 < S->nalpha[a] && S->alpha[a][i + 1] == next) {
+            *as = next;
+            return true;
+        }
+    }
+    /* a d) where đ) is due: đ that lost its bar (OCR, no diacritics) */
+    if (prev == 'd' && next == 'd' && alpha_index(S, 0, 0x111) >= 0) {
+        *as = 0x111;
+        return true;
+    }
+    return false;
+}
+
+static bool is_first(const state *S, const outline *O, const reading *r, bool cont)
+{
+    const level_def *d = &S->lv[r->lv];
+    long last = O->last[r->lv];
+    switch (d->rd) {
+    case RD_PATH:
+        if (r->c[0] == 1 || (cont && d->continues && last > 0 && r->c[0] == last + 1))
+            return r->n == 1 || (r->n == 2 && r->c[1] == 1);
+        return false;
+    case RD_LETTER:
+        return S->nalpha[0] && r->letter == S->alpha[0][0];
+    case RD_ROMAN:
+    case RD_NUMBER:
+        if (r->ocr)
+            return false;
+        return r->c[0] == 1 || (cont && d->continues && last > 0 && r->c[0] == last + 1);
+    }
+    return false;
+}
+
+static bool eq_prefix(const long *a, const long *b, int k)
+{
+    for (int i = 0; i < k; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* A path reading against the path frame st[i] and the numbers it
+ * implies above it (2.1 written without a 2. line implies 2). */
+static bool path_fit(const outline *O, int i, const reading *r, fit *out)
+{
+    const frame *f = &O->st[i];
+    int M = f->n, L = r->n;
+    int kmin = i > 0 && O->st[i - 1].lv == f->lv ? O->st[i - 1].n + 1 : 1;
+    for (int k = M; k >= kmin; k--) {
+        bool sib = L == k && eq_prefix(r->c, f->c, k - 1) && r->c[k - 1] == f->c[k - 1] + 1;
+        bool child = k == M && L == M + 1 && eq_prefix(r->c, f->c, M) && r->c[M] == 1;
+        bool implied = L == k + 1 && eq_prefix(r->c, f->c, k - 1) && r->c[k - 1] == f->c[k - 1] + 1 &&
+                       r->c[k] == 1;
+        if (sib || child || implied) {
+            out->keep = child ? i + 1 : i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool sibling_fit(const state *S, const frame *f, const reading *r, frame *nf)
+{
+    const level_def *d = &S->lv[r->lv];
+    if (d->rd == RD_LETTER)
+        return letter_follows(S, f->letter, r->letter, &nf->letter);
+    long want = f->c[0] + 1;
+    if (d->rd == RD_ROMAN || (d->rd == RD_NUMBER && r->roman_tok)) {
+        if (r->ocr) {
+            /* OCR numerals read as the sequence expects: I1 = II, I1II = III */
+            char exp[8];
+            roman_str(want, exp);
+            if (exp[0] && (!strcmp(r->norm, exp) ||
+                           (strlen(r->norm) >= strlen(exp) && lev(r->norm, exp) <= 1))) {
+                nf->c[0] = want;
+                return true;
+            }
+            return false;
+        }
+    }
+    if (r->c[0] >= want && r->c[0] <= want + S->roman_gap && (d->rd != RD_PATH)) {
+        /* a skipped number goes on for numerals and articles, not letters */
+        if (r->c[0] > want && d->rd == RD_NUMBER && !r->roman_tok && S->lv[r->lv].continues == false)
+            return false;
+        nf->c[0] = r->c[0];
+        return true;
+    }
+    return false;
+}
+
+/* Where on the stack does reading r fit?  Innermost first. */
+static bool find_fit(const state *S, const outline *O, const reading *r, fit *out)
+{
+    const level_def *d = &S->lv[r->lv];
+    bool passed_same = false;
+    memset(out, 0, sizeof *out);
+    out->f.lv = r->lv;
+    out->f.n = r->n;
+    memcpy(out->f.c, r->c, sizeof r->c);
+    out->f.letter = r->letter;
+    for (int i = O->n - 1; i >= 0; i--) {
+        const frame *f = &O->st[i];
+        out->depth = O->n - 1 - i;
+        if (f->lv == r->lv) {
+            if (d->rd == RD_PATH) {
+                if (path_fit(O, i, r, out))
+                    return true;
+                passed_same = true;
+                continue;
+            }
+            if (sibling_fit(S, f, r, &out->f)) {
+                out->keep = i;
+                return true;
+            }
+            return false;       /* a level appears once on a path */
+        }
+        if (!passed_same && S->lv[f->lv].rank < d->rank && is_first(S, O, r, true)) {
+            out->keep = i + 1;
+            return true;
+        }
+    }
+    out->depth = O->n;
+    if (r->ocr)
+        return false;
+    if (O->n == 0) {
+        /* the first item: numbering starts at 1 (or as allowed) */
+        if (is_first(S, O, r, false) || (d->start_max && r->c[0] > 0 && r->c[0] <= d->start_max &&
+                                         d->rd != RD_PATH && d->rd != RD_LETTER)) {
+            out->keep = 0;
+            return true;
+        }
+        return false;
+    }
+    /* a level above everything open starts a new outline (what came
+     * before was a numbered list in the preamble) */
+    if (!passed_same && d->rank < S->lv[O->st[0].lv].rank && is_first(S, O, r, false)) {
+        out->keep = 0;
+        return true;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------ headings */
+
+static bool is_word_byte(char c)
+{
+    return c != ' ' && c != '\t' && c != '\n';
+}
+
+/* Words of view[a,b) (runs holding a letter or digit); with quotes: words
+ * outside "…" pairs and letters inside them. */
+static void count_words(const char *v, size_t a, size_t b, size_t *words, size_t *outside,
+                        size_t *quoted_letters, size_t *letters)
+{
+    size_t w = 0, o = 0, ql = 0, l = 0;
+    bool inq = false;
+    for (size_t i = a; i < b;) {
+        if (!is_word_byte(v[i])) {
+            i++;
+            continue;
+        }
+        bool alnum = false, started_in = inq;
+        while (i < b && is_word_byte(v[i])) {
+            char c = v[i];
+            if (c == '"')
+                inq = !inq;
+            else if (isalnum((unsigned char)c) || (unsigned char)c >= 0x80) {
+                alnum = true;
+                l++;
+                if (inq)
+                    ql++;
+            }
+            i++;
+        }
+        if (alnum) {
+            w++;
+            if (!started_in && !inq)
+                o++;
+        }
+    }
+    *words = w;
+    *outside = o;
+    *quoted_letters = ql;
+    *letters = l;
+}
+
+/* A sentence ends inside view[a,b) and more text follows it. */
+static bool inner_stop(const vb_text *t, const char *v, size_t a, size_t b)
+{
+    for (size_t i = a; i + 2 < b; i++) {
+        char c = v[i];
+        if (v[i + 1] != ' ')
+            continue;
+        if (c == ';' || c == '!' || c == '?')
+            return true;
+        if (c != '.')
+            continue;
+        /* "nay. Tổ chức": a word of 4+ letters, then a capital; not "TP. Hồ" */
+        size_t s = i, n = 0;
+        while (s > a && isalpha((unsigned char)v[s - 1]))
+            s--, n++;
+        size_t j = i + 1;
+        while (j < b && v[j] == ' ')
+            j++;
+        if (n >= 4 && j < b && isalpha((unsigned char)v[j]) && vb_orig_case(t, j) > 0)
+            return true;
+    }
+    return false;
+}
+
+/* A colon with text after it: a run-in label ("Nhiệm vụ: Tham mưu …"). */
+static bool inner_colon(const char *v, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (v[i] == ':') {
+            for (size_t j = i + 1; j < b; j++)
+                if (isalnum((unsigned char)v[j]))
+                    return true;
+        }
+    return false;
+}
+
+/* "Phong trào thi đua “…”." : a few words, then names in quotes to the
+ * end.  Such a title may end with a full stop. */
+static bool named_title(const state *S, const char *v, size_t a, size_t b)
+{
+    size_t e = b;
+    while (e > a && (v[e - 1] == '.' || v[e - 1] == ' '))
+        e--;
+    if (e <= a || v[e - 1] != '"' || b - a > (size_t)S->heading_max_chars * 2)
+        return false;
+    const char *q = memchr(v + a, '"', e - 1 - a);
+    if (!q)
+        return false;
+    size_t w, o, ql, l;
+    count_words(v, a, (size_t)(q - v), &w, &o, &ql, &l);
+    return w >= 1 && (long)w <= S->named_max_outside;
+}
+
+/* Trims a heading: trailing scan junk and the colon of a label. */
+static char *tidy(vb_arena *a, char *h)
+{
+    if (!h)
+        return NULL;
+    size_t n = strlen(h);
+    while (n && strchr(" :|-_,;\t", h[n - 1]))
+        n--;
+    h[n] = 0;
+    (void)a;
+    return n ? h : NULL;
+}
+
+typedef struct {
+    state *S;                   /* per thread: its matchers are used */
+    vb_document *doc;
+    const vb_lines *L;
+    const unsigned char *mark;  /* per line: 1 looks numbered, 2 is a section */
+    bool short_first;           /* vb_lines_short_first */
+} hctx;
+
+/* The line after li that holds text, skipping at most max_blank blank
+ * lines; returns L->v.n when there is none. */
+static size_t next_text_line(const vb_lines *L, size_t li, long max_blank, size_t *blanks)
+{
+    size_t j = li + 1, b = 0;
+    while (j < L->v.n && (L->v.v[j].flags & VB_LINE_BLANK)) {
+        j++;
+        b++;
+    }
+    *blanks = b;
+    if (j >= L->v.n || (long)b > max_blank)
+        return L->v.n;
+    return j;
+}
+
+/* Same, for a wrapped lead: scan junk and page numbers between two
+ * lines of a title count as blank lines. */
+static size_t next_lead_line(const hctx *H, size_t li, size_t *blanks)
+{
+    const vb_lines *L = H->L;
+    size_t j = li + 1, b = 0;
+    while (j < L->v.n && !H->mark[j] && (L->v.v[j].flags & (VB_LINE_BLANK | VB_LINE_NOISE))) {
+        j++;
+        b++;
+    }
+    *blanks = b;
+    if (j >= L->v.n || (long)b > H->S->lead_max_blank)
+        return L->v.n;
+    return j;
+}
+
+static size_t count_pairs(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i + 1 < b; i++)
+        if (s[i] == '*' && s[i + 1] == '*') {
+            n++;
+            i++;
+        }
+    return n;
+}
+
+/* A heading set in bold: "**I. MỤC" / "ĐÍCH, YÊU CẦU**", "**3. Thời gian**: …". */
+static char *bold_heading(const hctx *H, const vb_line *ln, const reading *r, vb_span *hs)
+{
+    const vb_text *t = &H->doc->text;
+    size_t u_line = ln->start ? vb_fold_char_end(t, ln->start - 1) : 0;
+    size_t u_tok = t->fold_map[r->tok];
+    size_t u_tokend = vb_fold_char_end(t, r->tok_end - 1);
+    size_t u_rest = r->rest < t->fold_len ? t->fold_map[r->rest] : t->utf8_len;
+    if (u_rest < u_tokend)
+        u_rest = u_tokend;
+    if ((count_pairs(t->utf8, u_line, u_tok) + count_pairs(t->utf8, u_tokend, u_rest)) % 2 == 0)
+        return NULL;
+    size_t cap = (size_t)H->S->heading_max_chars * 4, lines = 0;
+    size_t end = u_rest + cap < t->utf8_len ? u_rest + cap : t->utf8_len;
+    bool blank = false;
+    for (size_t i = u_rest; i + 1 < end; i++) {
+        char c = t->utf8[i];
+        if (c == '\n') {
+            if (blank || ++lines > (size_t)H->S->lead_max_lines)
+                return NULL;
+            blank = true;
+            continue;
+        }
+        if (c != ' ' && c != '\t' && c != '\r')
+            blank = false;
+        if (c == '*' && t->utf8[i + 1] == '*') {
+            char *h = vb_clean_text(&H->doc->arena, t, u_rest, i);
+            bool letter = false;
+            for (const char *p = h; *p && !letter; p++)
+                letter = isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80;
+            if (!letter || (long)strlen(h) > H->S->heading_max_chars * 3)
+                return NULL;
+            hs->start = vb_utf8_to_input(t, u_rest);
+            hs->end = vb_utf8_to_input(t, i);
+            return h;
+        }
+    }
+    return NULL;
+}
+
+/* Upper-case words at the start of a line that lost its breaks: "I. MỤC
+ * ĐÍCH, YÊU CẦU - Bảo đảm …" -> "MỤC ĐÍCH, YÊU CẦU". */
+static size_t caps_run(const hctx *H, size_t a, size_t b, size_t *words)
+{
+    const char *v = H->L->view;
+    size_t end = a, n = 0;
+    for (size_t i = a; i < b;) {
+        while (i < b && v[i] == ' ')
+            i++;
+        size_t s = i;
+        while (i < b && v[i] != ' ')
+            i++;
+        if (s == i)
+            break;
+        size_t up, lo;
+        vb_case_counts(&H->doc->text, v, s, i, &up, &lo);
+        if (lo || !up) {
+            /* the run ends well only where a new sentence or item starts */
+            if (lo && vb_orig_case(&H->doc->text, s) < 0)
+                return 0;
+            break;
+        }
+        end = i;
+        n++;
+    }
+    *words = n;
+    return n >= 2 ? end : 0;
+}
+
+static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *hs)
+{
+    const state *S = H->S;
+    const vb_lines *L = H->L;
+    const char *v = L->view;
+    const vb_line *ln = &L->v.v[li];
+    const vb_text *t = &H->doc->text;
+    size_t a = r->rest, b = ln->text_end;
+    if (a >= b)
+        return NULL;
+
+    size_t k = li, nlines = 1;
+    bool cut = false;
+    if (ln->flags & (VB_LINE_VSTART | VB_LINE_VEND)) {
+        /* text that lost its breaks: an upper-case title, or the words
+         * up to the first bullet dash */
+        size_t w;
+        size_t e = caps_run(H, a, b, &w);
+        if (e) {
+            *hs = vb_span_from_fold(t, a, e);
+            return vb_clean_fold_range(&H->doc->arena, t, a, e);
+        }
+        for (size_t i = a; i + 3 < b; i++)
+            if (v[i] == ' ' && v[i + 1] == '-' && v[i + 2] == ' ' && vb_orig_case(t, i + 3) > 0) {
+                b = i;
+                break;
+            }
+    } else {
+        /* the lead: the text after the number up to the end of its first
+         * sentence or title, across wrapped lines */
+        while (!(L->v.v[k].flags & VB_LINE_STOP) && !(L->v.v[k].flags & VB_LINE_VEND)) {
+            const vb_line *cur = &L->v.v[k];
+            size_t blanks;
+            size_t j = next_lead_line(H, k, &blanks);
+            if (j >= L->v.n || H->mark[j] || (L->v.v[j].flags & (VB_LINE_BULLET | VB_LINE_TABLE | VB_LINE_VSTART)))
+                break;
+            const vb_line *nx = &L->v.v[j];
+            bool open_quote = false;
+            for (size_t i = a; i < cur->text_end; i++)
+                open_quote ^= v[i] == '"';
+            bool cont;
+            if (blanks)
+                cont = open_quote || ((nx->flags & VB_LINE_LOWER) && (cur->flags & VB_LINE_LONG));
+            else
+                cont = (nx->flags & VB_LINE_LOWER) || (cur->flags & VB_LINE_LONG) || open_quote ||
+                       (H->short_first && k == li && !(cur->flags & VB_LINE_CAPS)) ||
+                       ((cur->flags & VB_LINE_CAPS) && (nx->flags & VB_LINE_CAPS) && !(nx->flags & VB_LINE_LONG));
+            if (!cont)
+                break;
+            if ((long)++nlines > S->lead_max_lines) {
+                cut = true;
+                break;
+            }
+            k = j;
+            b = nx->text_end;
+        }
+    }
+    if (cut)
+        return NULL;
+
+    size_t w, outside, ql, letters;
+    count_words(v, a, b, &w, &outside, &ql, &letters);
+    size_t e = b;
+    while (e > a && (v[e - 1] == '"' || v[e - 1] == '\'' || v[e - 1] == ')'))
+        e--;
+    char last = e > a ? v[e - 1] : 0;
+    size_t up, lo;
+    vb_case_counts(t, v, a, b, &up, &lo);
+    bool caps = up >= 2 && lo * 5 <= up;
+    bool ok;
+    if (last == '.' || last == ';' || last == '!' || last == '?' || last == ',') {
+        /* a title that names something in quotes may end with a stop */
+        ok = last == '.' && named_title(S, v, a, b) && !inner_stop(t, v, a, b - 1);
+    } else {
+        ok = (long)w <= (caps ? S->caps_max_words : S->title_max_words) && !inner_stop(t, v, a, b) &&
+             !inner_colon(v, a, last == ':' ? e - 1 : b) &&
+             !vb_match(H->doc, &H->S->ms.m[S->m_lead_in], v, b, a, 0);
+    }
+    if (!ok)
+        return NULL;
+    *hs = vb_span_from_fold(t, a, b);
+    return vb_clean_fold_range(&H->doc->arena, t, a, b);
+}
+
+/* The number stands alone ("Chương I"): the title is on the next line. */
+static char *next_line_heading(const hctx *H, size_t li, vb_span *hs)
+{
+    const state *S = H->S;
+    const vb_lines *L = H->L;
+    size_t blanks;
+    size_t j = next_text_line(L, li, S->lead_max_blank, &blanks);
+    if (j >= L->v.n || H->mark[j] || (L->v.v[j].flags & VB_LINE_BULLET))
+        return NULL;
+    const vb_line *ln = &L->v.v[j];
+    size_t w, o, ql, l;
+    count_words(L->view, ln->text, ln->text_end, &w, &o, &ql, &l);
+    bool caps = (ln->flags & VB_LINE_CAPS) != 0;
+    if ((ln->flags & VB_LINE_STOP) && !caps)
+        return NULL;
+    if ((long)w > (caps ? S->caps_max_words : S->title_max_words))
+        return NULL;
+    size_t b = ln->text_end;
+    for (size_t k = j, n = 1; caps && (long)n < S->lead_max_lines; n++) {
+        size_t nb;
+        size_t m = next_text_line(L, k, 0, &nb);
+        if (m >= L->v.n || H->mark[m] || !(L->v.v[m].flags & VB_LINE_CAPS) ||
+            (L->v.v[m].flags & VB_LINE_BULLET))
+            break;
+        k = m;
+        b = L->v.v[m].text_end;
+    }
+    *hs = vb_span_from_fold(&H->doc->text, ln->text, b);
+    return vb_clean_fold_range(&H->doc->arena, &H->doc->text, ln->text, b);
+}
+
+static char *heading_of(const hctx *H, size_t li, const reading *r, vb_span *hs)
+{
+    const vb_line *ln = &H->L->v.v[li];
+    char *h = bold_heading(H, ln, r, hs);
+    if (!h && r->rest >= ln->text_end)
+        h = next_line_heading(H, li, hs);
+    else if (!h)
+        h = plain_heading(H, li, r, hs);
+    return tidy(&H->doc->arena, h);
+}
+
+/* The role of a heading: the lexicon key found earliest in it (whole
+ * words, punctuation dropped), the longer one on a tie. */
+static const char *role_of(const state *S, const char *heading)
+{
+    if (!heading || !S->roles)
+        return NULL;
+    char *f = vb_fold_utf8(heading, strlen(heading));
+    size_t n = 0;
+    for (size_t i = 0; f[i]; i++) {
+        char c = isalnum((unsigned char)f[i]) ? f[i] : ' ';
+        if (c == ' ' && (n == 0 || f[n - 1] == ' '))
+            continue;
+        f[n++] = c;
+    }
+    f[n] = 0;
+    const char *best = NULL;
+    size_t best_pos = (size_t)-1, best_len = 0;
+    for (size_t e = 0; e < S->roles->n; e++) {
+        const char *key = S->roles->entries[e].key;
+        size_t kl = strlen(key);
+        for (const char *p = strstr(f, key); p; p = strstr(p + 1, key)) {
+            size_t pos = (size_t)(p - f);
+            if ((pos == 0 || f[pos - 1] == ' ') && (p[kl] == 0 || p[kl] == ' ')) {
+                if (pos < best_pos || (pos == best_pos && kl > best_len)) {
+                    best = S->roles->entries[e].value;
+                    best_pos = pos;
+                    best_len = kl;
+                }
+                break;
+            }
+        }
+    }
+    free(f);
+    return best;
+}
+
+/* ---------------------------------------------------------------- run */
+
+/* The ids given so far: open addressing over arena strings. */
+typedef struct {
+    const char **v;
+    size_t cap, n;
+} idset;
+
+static size_t id_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* Adds id; false when it was there already. */
+static bool idset_add(idset *S, const char *id)
+{
+    if (2 * (S->n + 1) > S->cap) {
+        size_t cap = S->cap ? S->cap * 2 : 64;
+        const char **v = vb_xcalloc(cap, sizeof *v);
+        for (size_t i = 0; i < S->cap; i++)
+            if (S->v[i])
+                for (size_t h = id_hash(S->v[i]) & (cap - 1);; h = (h + 1) & (cap - 1))
+                    if (!v[h]) {
+                        v[h] = S->v[i];
+                        break;
+                    }
+        free(S->v);
+        S->v = v;
+        S->cap = cap;
+    }
+    for (size_t h = id_hash(id) & (S->cap - 1);; h = (h + 1) & (S->cap - 1)) {
+        if (!S->v[h]) {
+            S->v[h] = id;
+            S->n++;
+            return true;
+        }
+        if (!strcmp(S->v[h], id))
+            return false;
+    }
+}
+
+static int cmp_reading(const void *x, const void *y)
+{
+    const reading *a = x, *b = y;
+    if (a->tok != b->tok)
+        return a->tok < b->tok ? -1 : 1;
+    return a->lv - b->lv;
+}
+
+/* Number as written in an id: the path below the parent's, the canonical
+ * numeral, the printed letter. */
+static void segment(const state *S, const reading *r, const frame *nf, const frame *parent, char *buf,
+                    size_t cap)
+{
+    const level_def *d = &S->lv[r->lv];
+    buf[0] = 0;
+    if (d->rd == RD_PATH) {
+        int from = parent && parent->lv == r->lv ? parent->n : 0;
+        size_t o = 0;
+        for (int i = from; i < nf->n && o < cap; i++)
+            o += (size_t)snprintf(buf + o, cap - o, i > from ? ".%ld" : "%ld", nf->c[i]);
+    } else if (d->rd == RD_LETTER) {
+        /* a bare d standing for đ is written đ: ids stay unique */
+        int32_t cp = nf->letter == 0x111 && r->letter == 'd' ? (r->letter_orig == 'D' ? 0x110 : 0x111)
+                                                             : r->letter_orig;
+        utf8proc_uint8_t u[8];
+        utf8proc_ssize_t k = utf8proc_encode_char(cp, u);
+        snprintf(buf, cap, "%.*s", (int)k, (const char *)u);
+    } else if (d->rd == RD_ROMAN || r->roman_tok) {
+        char s[8];
+        roman_str(nf->c[0], s);
+        for (size_t i = 0; s[i]; i++)
+            s[i] = (char)toupper((unsigned char)s[i]);
+        snprintf(buf, cap, "%s", s);
+    } else {
+        snprintf(buf, cap, "%ld", nf->c[0]);
+    }
+}
+
+static size_t input_of_view(const vb_text *t, size_t fold_off)
+{
+    return vb_utf8_to_input(t, fold_off ? vb_fold_char_end(t, fold_off - 1) : 0);
+}
+
+static void run(void *st, vb_document *doc)
+{
+    state *S = st;
+    const vb_text *t = &doc->text;
+    size_t closing_start = doc->closing.span.start;
+    if (closing_start > t->input_len || (closing_start == 0 && doc->closing.span.end == 0))
+        closing_start = t->input_len;
+    size_t body_end = doc->body_fold_end && doc->body_fold_end <= t->fold_len ? doc->body_fold_end
+                                                                             : t->fold_len;
+    size_t body_start = doc->header.fold_end <= t->fold_len ? doc->header.fold_end : 0;
+
+    vb_lines L;
+    vb_lines_build(&L, doc, &S->ms.m[S->m_split], &S->ms.m[S->m_bullet], &S->ll);
+
+    /* every reading of every line */
+    VB_VEC(reading) rd = {0};
+    for (size_t k = 0; k < S->nlv; k++) {
+        vb_matcher *m = &S->ms.m[k];
+        for (size_t pos = 0; pos < L.len && vb_match(doc, m, L.view, L.len, pos, 0) > 0;) {
+            PCRE2_SIZE *ov = vb_ovector(m);
+            size_t ns, ne, rs, re;
+            if (vb_group(m, "num", &ns, &ne) && vb_group(m, "rest", &rs, &re)) {
+                reading *r = VB_PUSH(rd);
+                memset(r, 0, sizeof *r);
+                r->lv = (int)k;
+                r->tok = ns;
+                r->tok_end = ne;
+                r->rest = rs;
+                if (!read_token(S, doc, L.view, r))
+                    rd.n--;
+            }
+            /* one number per line: go on at the next line */
+            const char *nlp = memchr(L.view + ov[0], '\n', L.len - ov[0]);
+            if (!nlp)
+                break;
+            pos = (size_t)(nlp - L.view) + 1;
+        }
+    }
+    if (rd.n > 1)
+        qsort(rd.v, rd.n, sizeof *rd.v, cmp_reading);
+
+    unsigned char *mark = vb_xcalloc(L.v.n + 1, 1);
+    VB_VEC(size_t) sec_line = {0};      /* line of each section */
+    VB_VEC(size_t) sec_reading = {0};
+    outline O;
+    memset(&O, 0, sizeof O);
+    idset ids = {0};
+    for (size_t i = 0; i < rd.n;) {
+        size_t j = i;
+        while (j < rd.n && rd.v[j].tok == rd.v[i].tok)
+            j++;
+        size_t li = vb_lines_find(&L, rd.v[i].tok);
+        mark[li] = 1;
+        const vb_line *ln = &L.v.v[li];
+        size_t in_start = input_of_view(t, ln->start);
+        if (ln->start < body_start || ln->start >= body_end || in_start >= closing_start ||
+            (ln->flags & VB_LINE_TABLE)) {
+            i = j;
+            continue;
+        }
+        int best = -1;
+        fit bf, f;
+        for (size_t k = i; k < j; k++) {
+            if (!find_fit(S, &O, &rd.v[k], &f))
+                continue;
+            int score = f.depth * 2 + (rd.v[k].ocr ? 1 : 0);
+            if (best < 0 || score < bf.depth * 2 + (rd.v[best].ocr ? 1 : 0)) {
+                best = (int)k;
+                bf = f;
+            }
+        }
+        if (best >= 0 && bf.keep < MAX_DEPTH) {
+            const reading *r = &rd.v[best];
+            const frame *parent = bf.keep > 0 ? &O.st[bf.keep - 1] : NULL;
+            char seg[ID_MAX / 2];
+            segment(S, r, &bf.f, parent, seg, sizeof seg);
+            char *id = parent ? vb_arena_printf(&doc->arena, "%s.%s", doc->sections.v[parent->sec].id, seg)
+                              : vb_arena_strdup(&doc->arena, seg);
+            /* an id given twice means the outline went astray (an annex
+             * numbered like the body): the line stays body text */
+            if (!idset_add(&ids, id)) {
+                i = j;
+                continue;
+            }
+            vb_section *s = VB_PUSH(doc->sections);
+            memset(s, 0, sizeof *s);
+            s->parent = parent ? parent->sec : -1;
+            s->level = bf.keep + 1;
+            s->id = id;
+            if (S->lv[r->lv].rd == RD_PATH) {
+                char full[ID_MAX / 2];
+                segment(S, r, &bf.f, NULL, full, sizeof full);
+                s->number = vb_arena_strdup(&doc->arena, full);
+                s->kind = r->n > 1 ? "dotted" : S->lv[r->lv].name;
+            } else {
+                s->number = vb_arena_strdup(&doc->arena, seg);
+                s->kind = S->lv[r->lv].name;
+            }
+            s->fold_start = ln->start;
+            s->span.start = in_start;
+            bf.f.sec = (int)(doc->sections.n - 1);
+            O.n = bf.keep;
+            O.st[O.n++] = bf.f;
+            O.last[r->lv] = bf.f.c[0];
+            mark[li] = 2;
+            *VB_PUSH(sec_line) = li;
+            *VB_PUSH(sec_reading) = (size_t)best;
+        }
+        i = j;
+    }
+
+    /* headings and roles, now that every section line is known */
+    hctx H = {S, doc, &L, mark, vb_lines_short_first(&L, mark, S->short_first_pct)};
+    for (size_t k = 0; k < doc->sections.n; k++) {
+        vb_section *s = &doc->sections.v[k];
+        const reading *r = &rd.v[sec_reading.v[k]];
+        const vb_line *ln = &L.v.v[sec_line.v[k]];
+        s->heading_span = vb_span_from_fold(t, ln->text, ln->text_end);
+        s->heading = heading_of(&H, sec_line.v[k], r, &s->heading_span);
+        s->role = role_of(S, s->heading);
+    }
+
+    /* spans: a section ends where the next one at its level or above
+     * starts; what is still open ends at the closing */
+    int open[MAX_DEPTH + 1];
+    int nopen = 0;
+    for (size_t k = 0; k < doc->sections.n; k++) {
+        vb_section *s = &doc->sections.v[k];
+        while (nopen > 0 && doc->sections.v[open[nopen - 1]].level >= s->level) {
+            vb_section *o = &doc->sections.v[open[--nopen]];
+            o->span.end = s->span.start;
+            o->fold_end = s->fold_start;
+        }
+        if (nopen <= MAX_DEPTH)
+            open[nopen++] = (int)k;
+    }
+    while (nopen > 0) {
+        vb_section *o = &doc->sections.v[open[--nopen]];
+        o->span.end = closing_start;
+        o->fold_end = body_end;
+    }
+    doc->preamble.start = 0;
+    doc->preamble.end = doc->sections.n ? doc->sections.v[0].span.start : closing_start;
+
+    free(ids.v);
+    free(mark);
+    free(sec_line.v);
+    free(sec_reading.v);
+    free(rd.v);
+    vb_lines_free(&L);
+}
+
+const vb_stage vb_stage_sections = {"sections", init, run, fini};

@@ -1,0 +1,131 @@
+/*
+ * shape.c - the shape of short strings of output text: letter case and
+ * words, and edit distance between folded strings.
+ *
+ * The folded view has no case, but case carries meaning in the header and
+ * the signature block: the type word, issuers and signers' titles are in
+ * capitals, a person's name is capitalised word by word.  Stages that need
+ * it look at the cleaned original (vb_clean_fold_range) through these.
+ */
+#include <string.h>
+#include <utf8proc.h>
+
+#include "vb_internal.h"
+
+/* Decodes one character; invalid bytes count as one non-letter. */
+static size_t next_cp(const char *s, size_t n, int32_t *cp)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
+    if (k <= 0) {
+        *cp = -1;
+        return 1;
+    }
+    *cp = c;
+    return (size_t)k;
+}
+
+static bool is_letter(int32_t cp)
+{
+    if (cp < 0)
+        return false;
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT ||
+           c == UTF8PROC_CATEGORY_LO;
+}
+
+vb_case_count vb_case_count_of(const char *s, size_t n)
+{
+    vb_case_count cc = {0, 0};
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        i += next_cp(s + i, n - i, &cp);
+        if (!is_letter(cp))
+            continue;
+        if (utf8proc_isupper(cp))
+            cc.upper++;
+        else if (utf8proc_islower(cp))
+            cc.lower++;
+    }
+    return cc;
+}
+
+bool vb_mostly_upper(const char *s, size_t n, double share)
+{
+    vb_case_count cc = vb_case_count_of(s, n);
+    size_t all = cc.upper + cc.lower;
+    return all > 0 && (double)cc.upper >= share * (double)all;
+}
+
+vb_word_shape vb_word_shape_of(const char *s, size_t n)
+{
+    size_t letters = 0, upper = 0, other = 0;
+    bool first_upper = false;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t at = i;
+        i += next_cp(s + i, n - i, &cp);
+        if (!is_letter(cp)) {
+            other++;
+            continue;
+        }
+        letters++;
+        if (utf8proc_isupper(cp)) {
+            upper++;
+            if (at == 0)
+                first_upper = true;
+        }
+    }
+    if (!letters || other)
+        return other && letters ? VB_WORD_MIXED_CHARS : VB_WORD_OTHER;
+    if (upper == letters)
+        return letters == 1 ? VB_WORD_CAPITALISED : VB_WORD_UPPER;
+    if (first_upper && upper == 1)
+        return VB_WORD_CAPITALISED;
+    if (!upper)
+        return VB_WORD_LOWER;
+    return VB_WORD_MIXED_CASE;
+}
+
+size_t vb_edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    /* two rows; the strings compared here are words or short phrases */
+    enum { MAX = 96 };
+    if (na > MAX || nb > MAX)
+        return na > nb ? na : nb;
+    size_t prev[MAX + 1], cur[MAX + 1];
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (nb + 1) * sizeof *prev);
+    }
+    return prev[nb];
+}
+
+char *vb_upper_utf8(vb_arena *a, const char *s, size_t n)
+{
+    /* an upper-case letter takes at most 4 bytes, like any code point */
+    char *out = vb_arena_alloc(a, 4 * n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t k = next_cp(s + i, n - i, &cp);
+        if (cp < 0) {
+            out[o++] = s[i];
+        } else {
+            utf8proc_uint8_t buf[4];
+            utf8proc_ssize_t w = utf8proc_encode_char(utf8proc_toupper(cp), buf);
+            memcpy(out + o, buf, (size_t)w);
+            o += (size_t)w;
+        }
+        i += k;
+    }
+    out[o] = 0;
+    return out;
+}
