@@ -238,9 +238,54 @@ static char *name_key(vb_arena *arena, const char *name)
 
 /* --------------------------------------------------------------- stage */
 
+/* The folded keys of the records (parallel to doc->movements) and a hash
+ * set over them: a list of many thousand names stays linear. */
 typedef struct {
-    VB_VEC(char *) keys;        /* parallel to doc->movements */
+    VB_VEC(char *) keys;
+    size_t *slots;              /* record index + 1, 0 = empty */
+    size_t nslots;              /* a power of two, or 0 */
 } names;
+
+static size_t hash_str(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* Index of the record with this key, or (size_t)-1. */
+static size_t names_find(const names *nm, const char *key)
+{
+    if (!nm->nslots)
+        return (size_t)-1;
+    for (size_t i = hash_str(key) & (nm->nslots - 1);; i = (i + 1) & (nm->nslots - 1)) {
+        if (!nm->slots[i])
+            return (size_t)-1;
+        if (!strcmp(nm->keys.v[nm->slots[i] - 1], key))
+            return nm->slots[i] - 1;
+    }
+}
+
+static void names_put(names *nm, size_t rec)
+{
+    if (2 * (nm->keys.n + 1) > nm->nslots) {
+        size_t n = nm->nslots ? 2 * nm->nslots : 64;
+        free(nm->slots);
+        nm->slots = vb_xcalloc(n, sizeof *nm->slots);
+        nm->nslots = n;
+        for (size_t r = 0; r < nm->keys.n; r++) {
+            size_t i = hash_str(nm->keys.v[r]) & (n - 1);
+            while (nm->slots[i])
+                i = (i + 1) & (n - 1);
+            nm->slots[i] = r + 1;
+        }
+    }
+    size_t i = hash_str(nm->keys.v[rec]) & (nm->nslots - 1);
+    while (nm->slots[i])
+        i = (i + 1) & (nm->nslots - 1);
+    nm->slots[i] = rec + 1;
+}
 
 static void add_mention(vb_document *doc, names *nm, const char *kind, size_t fa, size_t fb)
 {
@@ -257,10 +302,9 @@ static void add_mention(vb_document *doc, names *nm, const char *kind, size_t fa
     char *name = vb_clean_fold_range(&doc->arena, &doc->text, fa, fb);
     char *key = name_key(&doc->arena, name);
     size_t klen = strlen(key);
-    size_t hit = doc->movements.n;
-    for (size_t i = 0; i < doc->movements.n && hit == doc->movements.n; i++)
-        if (!strcmp(nm->keys.v[i], key))
-            hit = i;
+    size_t hit = names_find(nm, key);
+    if (hit == (size_t)-1)
+        hit = doc->movements.n;
     if (hit == doc->movements.n && doc->movements.n <= FUZZY_MAX_RECORDS)
         for (size_t i = 0; i < doc->movements.n && hit == doc->movements.n; i++)
             if (same_movement(nm->keys.v[i], strlen(nm->keys.v[i]), key, klen))
@@ -271,6 +315,7 @@ static void add_mention(vb_document *doc, names *nm, const char *kind, size_t fa
         m->name = name;
         m->kind = kind;
         *VB_PUSH(nm->keys) = key;
+        names_put(nm, hit);
     }
     vb_mention *mt = VB_PUSH(doc->movements.v[hit].mentions);
     mt->span = vb_span_from_fold(&doc->text, fa, fb);
@@ -325,6 +370,7 @@ static void run(void *state, vb_document *doc)
         }
     }
     free(nm.keys.v);
+    free(nm.slots);
 }
 
 const vb_stage vb_stage_movements = {"movements", init, run, fini};
