@@ -257,10 +257,16 @@ static void run(void *state, vb_document *doc)
     free(ex.v);
 
     /* Roles, most specific first; a record keeps the first one it gets. */
-    const vb_span hs = doc->header.span;
-    if (hs.end > hs.start) {
+    /* The header's own date when the header stage found it: the other
+     * dates of the header block are in its title ("sửa đổi Quyết định
+     * số 42/2018/QĐ-UBND ngày 08 tháng 8 năm 2018") and are citations.
+     * A header block whose date is left blank has no header date. */
+    const vb_span hs = doc->header.date.iso ? doc->header.date.span : doc->header.span;
+    if (!doc->header.date.iso && hs.end > hs.start) {
+        /* blank date: nothing to mark */
+    } else if (hs.end > hs.start) {
         for (size_t i = 0; i < doc->dates.n; i++)
-            if (doc->dates.v[i].span.start >= hs.start && doc->dates.v[i].span.end <= hs.end)
+            if (doc->dates.v[i].span.start < hs.end && doc->dates.v[i].span.end > hs.start)
                 doc->dates.v[i].role = "header";
     } else {
         mark_role(doc, &st->ms.m[P_HEADER], "header", HEADER_FALLBACK_LIMIT, true);
