@@ -16,9 +16,10 @@
 
 #include "vb_internal.h"
 
-enum { P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY };
+enum { P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY, P_PAST_CONDITION };
 static const char *const pattern_names[] = {
-    "deadlines.dated", "deadlines.recurring", "deadlines.to", "deadlines.clause_yearly", NULL,
+    "deadlines.dated", "deadlines.recurring", "deadlines.to", "deadlines.clause_yearly",
+    "deadlines.past_condition", NULL,
 };
 
 /* How far a clause may reach on either side of a trigger: beyond this it
@@ -186,9 +187,14 @@ static void run_dated(deadlines_state *st, vb_document *doc)
         else if (group_any(m, within, &ga, &gb))
             relation = "within";
         size_t trigger = ms, task_a = ms;
-        bool has_task = vb_group(m, "task", &ga, &gb);
+        size_t ta, tb;
+        bool has_task = vb_group(m, "task", &ta, &tb);
         if (has_task)
-            trigger = gb;
+            trigger = tb;
+        /* "đã được cấp ... trước ngày 01/7/2004": the time of a past fact */
+        if (has_task && !strcmp(relation, "before") &&
+            vb_match(doc, &st->ms.m[P_PAST_CONDITION], fold, tb, ta, 0) > 0)
+            continue;
         size_t cs, ce;
         clause_bounds(&doc->text, ms, me, &cs, &ce);
         if (!has_task)
