@@ -32,8 +32,9 @@ static const char *const pattern_names[] = {
 static const char *const kinds[] = {"phong_trao", "cuoc_van_dong", "dot_thi_dua", NULL};
 
 /* Beyond this many records, mentions are merged only when their folded
- * names are equal: the fuzzy comparison is quadratic in the records. */
-#define FUZZY_MAX_RECORDS 512
+ * names are equal: the fuzzy comparison is quadratic in the records (a
+ * plan names a few dozen movements at most). */
+#define FUZZY_MAX_RECORDS 64
 
 typedef struct {
     vb_matchers ms;
@@ -171,38 +172,60 @@ static size_t split_words(const uint32_t *s, size_t n, word *w)
     return k;
 }
 
+/* True when the first k words of two names are the same words up to OCR
+ * damage: no word is replaced by another (at most one edit, or half of
+ * the word). */
+static bool words_alike(const uint32_t *ca, const word *wa, const uint32_t *cb, const word *wb, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        size_t wl = wa[i].len > wb[i].len ? wa[i].len : wb[i].len;
+        size_t wd = levenshtein(ca + wa[i].start, wa[i].len, cb + wb[i].start, wb[i].len);
+        if (wd > 1 && wd * 2 > wl)
+            return false;
+    }
+    return true;
+}
+
+typedef enum { DIFFERENT, SAME, PREFIX_OF_NEW } likeness;
+
 /* Two folded names are one movement when OCR damage is all that sets them
  * apart: few edits in all (at most a fifth, the scorer's tolerance), and,
  * word by word, no word replaced by another ("Cả nước chung sức ..." and
- * "Tân Biên chung sức ..." are two movements a few letters apart).
- * Names whose word count differs must be closer still (a tenth). */
-static bool same_movement(const char *a, size_t na, const char *b, size_t nb)
+ * "Tân Biên chung sức ..." are two movements a few letters apart).  Names
+ * whose word count differs must be closer still (a tenth), or the shorter
+ * must be the start of the longer cut by a page break or a stray OCR
+ * quote, at least four fifths of it (PREFIX_OF_NEW when the known name a
+ * is that start). */
+static likeness same_movement(const char *a, size_t na, const char *b, size_t nb)
 {
     uint32_t *ca, *cb;
     size_t la = code_points(a, na, &ca), lb = code_points(b, nb, &cb);
-    size_t longer = la > lb ? la : lb;
-    size_t diff = la > lb ? la - lb : lb - la;
-    bool same = false;
-    if (diff * 5 <= longer) {
+    size_t longer = la > lb ? la : lb, shorter = la > lb ? lb : la;
+    likeness same = DIFFERENT;
+    if (shorter * 5 >= longer * 4) {
+        word *wa = vb_xmalloc((la + 1) * sizeof *wa);
+        word *wb = vb_xmalloc((lb + 1) * sizeof *wb);
+        size_t ka = split_words(ca, la, wa), kb = split_words(cb, lb, wb);
         size_t d = levenshtein(ca, la, cb, lb);
-        if (d * 5 <= longer) {
-            word *wa = vb_xmalloc((la + 1) * sizeof *wa);
-            word *wb = vb_xmalloc((lb + 1) * sizeof *wb);
-            size_t ka = split_words(ca, la, wa), kb = split_words(cb, lb, wb);
-            if (ka != kb) {
-                same = d * 10 <= longer;
-            } else {
-                same = true;
-                for (size_t i = 0; i < ka && same; i++) {
-                    size_t wl = wa[i].len > wb[i].len ? wa[i].len : wb[i].len;
-                    size_t wd = levenshtein(ca + wa[i].start, wa[i].len, cb + wb[i].start, wb[i].len);
-                    if (wd > 1 && wd * 2 > wl)
-                        same = false;
-                }
-            }
-            free(wa);
-            free(wb);
+        if (ka == kb) {
+            if (d * 5 <= longer && words_alike(ca, wa, cb, wb, ka))
+                same = SAME;
+        } else if (d * 10 <= longer) {
+            same = SAME;
+        } else if (ka >= 3 && kb >= 3) {
+            /* the longer name cut after as many words as the shorter has */
+            bool a_short = ka < kb;
+            size_t k = a_short ? ka : kb;
+            const word *wl = a_short ? wb : wa;
+            size_t plen = wl[k - 1].start + wl[k - 1].len;
+            size_t slen = a_short ? la : lb;
+            size_t dp = a_short ? levenshtein(ca, la, cb, plen) : levenshtein(ca, plen, cb, lb);
+            size_t m = slen > plen ? slen : plen;
+            if (dp * 5 <= m && words_alike(ca, wa, cb, wb, k))
+                same = a_short ? PREFIX_OF_NEW : SAME;
         }
+        free(wa);
+        free(wb);
     }
     free(ca);
     free(cb);
@@ -267,19 +290,33 @@ static size_t names_find(const names *nm, const char *key)
     }
 }
 
+/* Rebuilds the set from nm->keys with n slots (a power of two). */
+static void names_fill(names *nm, size_t n)
+{
+    free(nm->slots);
+    nm->slots = vb_xcalloc(n, sizeof *nm->slots);
+    nm->nslots = n;
+    for (size_t r = 0; r < nm->keys.n; r++) {
+        size_t i = hash_str(nm->keys.v[r]) & (n - 1);
+        while (nm->slots[i])
+            i = (i + 1) & (n - 1);
+        nm->slots[i] = r + 1;
+    }
+}
+
+/* After a key changed in place. */
+static void names_rehash(names *nm)
+{
+    if (nm->nslots)
+        names_fill(nm, nm->nslots);
+}
+
+/* Adds record rec, whose key is nm->keys.v[rec] (the last one). */
 static void names_put(names *nm, size_t rec)
 {
     if (2 * (nm->keys.n + 1) > nm->nslots) {
-        size_t n = nm->nslots ? 2 * nm->nslots : 64;
-        free(nm->slots);
-        nm->slots = vb_xcalloc(n, sizeof *nm->slots);
-        nm->nslots = n;
-        for (size_t r = 0; r < nm->keys.n; r++) {
-            size_t i = hash_str(nm->keys.v[r]) & (n - 1);
-            while (nm->slots[i])
-                i = (i + 1) & (n - 1);
-            nm->slots[i] = r + 1;
-        }
+        names_fill(nm, nm->nslots ? 2 * nm->nslots : 64);
+        return;     /* the fill placed rec too */
     }
     size_t i = hash_str(nm->keys.v[rec]) & (nm->nslots - 1);
     while (nm->slots[i])
@@ -305,10 +342,20 @@ static void add_mention(vb_document *doc, names *nm, const char *kind, size_t fa
     size_t hit = names_find(nm, key);
     if (hit == (size_t)-1)
         hit = doc->movements.n;
-    if (hit == doc->movements.n && doc->movements.n <= FUZZY_MAX_RECORDS)
-        for (size_t i = 0; i < doc->movements.n && hit == doc->movements.n; i++)
-            if (same_movement(nm->keys.v[i], strlen(nm->keys.v[i]), key, klen))
-                hit = i;
+    if (hit == doc->movements.n && doc->movements.n <= FUZZY_MAX_RECORDS) {
+        for (size_t i = 0; i < doc->movements.n && hit == doc->movements.n; i++) {
+            likeness l = same_movement(nm->keys.v[i], strlen(nm->keys.v[i]), key, klen);
+            if (l == DIFFERENT)
+                continue;
+            hit = i;
+            if (l == PREFIX_OF_NEW) {
+                /* the record was named by a cut mention: take the whole name */
+                doc->movements.v[i].name = name;
+                nm->keys.v[i] = key;
+                names_rehash(nm);
+            }
+        }
+    }
     if (hit == doc->movements.n) {
         vb_movement *m = VB_PUSH(doc->movements);
         memset(m, 0, sizeof *m);
