@@ -329,7 +329,10 @@ static void add_mention(vb_document *doc, names *nm, const char *kind, size_t fa
     const char *fold = doc->text.fold;
     while (fa < fb && fold_space(fold[fa]))
         fa++;
-    while (fb > fa && (fold_space(fold[fb - 1]) || strchr(",;:", fold[fb - 1])))
+    /* punctuation of the sentence caught inside the quotes: “... quyết
+     * thắng.”, “...”; (an ellipsis stays) */
+    while (fb > fa && (fold_space(fold[fb - 1]) || strchr(",;:", fold[fb - 1]) ||
+                       (fold[fb - 1] == '.' && (fb - 1 == fa || fold[fb - 2] != '.'))))
         fb--;
     bool letter = false;
     for (size_t i = fa; i < fb && !letter; i++)
