@@ -129,6 +129,8 @@ static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_si
         mo = group_number(m, fold, "tm");
         y = group_number(m, fold, "ty");
         d = group_number(m, fold, "td");
+        if (d < 0)
+            d = group_number(m, fold, "td0");   /* "trước 01 tháng 3 năm 2027" */
         if (y > 0) {
             if (d > 0 && vb_valid_ymd(y, mo, d))
                 snprintf(iso, iso_size, "%04d-%02d-%02d", y, mo, d);
