@@ -43,7 +43,7 @@ static const char *const pattern_names[] = {
 
 typedef struct {
     vb_matchers ms;
-    const vb_lexicon *types, *type_codes, *code_types, *codes, *ocr_letters;
+    const vb_lexicon *types, *type_codes, *code_types, *codes, *ocr_letters, *letters;
 } directives_state;
 
 typedef struct {
@@ -53,6 +53,9 @@ typedef struct {
 /* One segment of a number's code: "KH", "UBND", "2017". */
 typedef struct {
     size_t s, e;            /* fold range */
+    char key[24];           /* folded, look-alike letters replaced */
+    char text[48];          /* UTF-8 with look-alikes replaced, lower case */
+    bool lookalike;
     char sep;               /* '/', '-' or ' ' (OCR lost the hyphen) */
     bool spaced;            /* white space around its separator */
     bool alpha;
@@ -67,9 +70,9 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     }
     static const char *const lex[] = {"directives.types", "directives.type_codes",
                                       "directives.code_types", "directives.codes",
-                                      "directives.ocr_letters"};
+                                      "directives.ocr_letters", "directives.letters"};
     const vb_lexicon **dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
-                                &st->ocr_letters};
+                                &st->ocr_letters, &st->letters};
     for (size_t i = 0; i < sizeof lex / sizeof lex[0]; i++) {
         *dst[i] = vb_grammar_lexicon(g, lex[i]);
         if (!*dst[i]) {
@@ -187,8 +190,44 @@ static bool type_has_codes(directives_state *st, const char *type)
     return r;
 }
 
+/* Fills the key and text of a segment: look-alike letters of
+ * directives.letters ("Ð") replaced by the letter they stand for. */
+static void seg_key(const directives_state *st, const char *f, seg *g)
+{
+    size_t k = 0, t = 0;
+    g->lookalike = false;
+    for (size_t i = g->s; i < g->e;) {
+        const char *v = NULL;
+        size_t w = 1;
+        for (w = 3; w >= 1 && !v; w--)
+            if (i + w <= g->e)
+                v = vb_lexicon_get(st->letters, f + i, w);
+        w++;
+        if (v) {
+            char *fv = vb_fold_utf8(v, strlen(v));
+            size_t fl = strlen(fv), vl = strlen(v);
+            if (k + fl < sizeof g->key)
+                memcpy(g->key + k, fv, fl), k += fl;
+            if (t + vl < sizeof g->text)
+                memcpy(g->text + t, v, vl), t += vl;
+            free(fv);
+            g->lookalike = true;
+            i += w;
+        } else {
+            if (k + 1 < sizeof g->key)
+                g->key[k++] = f[i];
+            if (t + 1 < sizeof g->text)
+                g->text[t++] = f[i];
+            i++;
+        }
+    }
+    g->key[k] = 0;
+    g->text[t] = 0;
+}
+
 /* Splits fold[a,b) into code segments. */
-static size_t split_segs(const char *f, size_t a, size_t b, seg *out, size_t max)
+static size_t split_segs(const directives_state *st, const char *f, size_t a, size_t b,
+                         seg *out, size_t max)
 {
     size_t n = 0;
     char sep = 0;
@@ -209,7 +248,7 @@ static size_t split_segs(const char *f, size_t a, size_t b, seg *out, size_t max
         size_t s = i;
         bool alpha = false;
         while (i < b && !is_space(f[i]) && f[i] != '/' && f[i] != '-') {
-            if (f[i] >= 'a' && f[i] <= 'z')
+            if ((f[i] >= 'a' && f[i] <= 'z') || (unsigned char)f[i] >= 0x80)
                 alpha = true;
             i++;
         }
@@ -219,6 +258,7 @@ static size_t split_segs(const char *f, size_t a, size_t b, seg *out, size_t max
             out[n].sep = sep ? sep : ' ';
             out[n].spaced = spaced;
             out[n].alpha = alpha;
+            seg_key(st, f, &out[n]);
             n++;
         }
         sep = 0;
@@ -239,14 +279,44 @@ static bool upper_in_input(vb_document *doc, size_t a, size_t b)
     return vb_mostly_upper(s, strlen(s), 0.6);
 }
 
+/* Letter case of the input character behind fold[i]: 1 upper, -1
+ * lower, 0 other. */
+static int case_at(const vb_text *t, size_t i)
+{
+    size_t a = t->fold_map[i], b = vb_fold_char_end(t, i);
+    vb_case_count cc = vb_case_count_of(t->utf8 + a, b - a);
+    return cc.upper ? 1 : cc.lower ? -1 : 0;
+}
+
+/* A word glued to the end of a code ("NĐ-CPngày", "QĐ-TTgcủa"): the
+ * length of the code part, or 0 when nothing is glued.  The code is the
+ * longest prefix that is a known code, else the run of capitals. */
+static size_t glued_code_length(directives_state *st, vb_document *doc, const seg *g)
+{
+    size_t n = g->e - g->s;
+    if (g->lookalike || n < 3 || lookup_code(st, g->key, strlen(g->key)))
+        return 0;
+    size_t up = 0;
+    while (up < n && case_at(&doc->text, g->s + up) > 0)
+        up++;
+    if (up < 2 || up == n || case_at(&doc->text, g->s + up) >= 0)
+        return 0;
+    for (size_t l = n - 1; l > up; l--)
+        if (lookup_code(st, doc->text.fold + g->s, l))
+            return l;
+    return up;
+}
+
 /* The official form of one non-type segment. */
 static const char *restore_seg(directives_state *st, vb_document *doc, const seg *g)
 {
-    const char *f = doc->text.fold + g->s;
-    size_t n = g->e - g->s;
+    const char *f = g->key;
+    size_t n = strlen(g->key);
     const char *v = lookup_code(st, f, n);
     if (v)
         return v;
+    if (g->lookalike)
+        return vb_upper_utf8(&doc->arena, g->text, strlen(g->text));
     char *orig = vb_clean_fold_range(&doc->arena, &doc->text, g->s, g->e);
     for (const char *p = orig; *p; p++)
         if ((unsigned char)*p >= 0x80)
@@ -273,7 +343,7 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
 {
     const char *f = doc->text.fold;
     seg g[MAX_SEGS];
-    size_t n = split_segs(f, code_s, code_e, g, MAX_SEGS);
+    size_t n = split_segs(st, f, code_s, code_e, g, MAX_SEGS);
     /* a segment after a spaced separator must be a code in capitals */
     for (size_t i = 0; i < n; i++) {
         if ((g[i].spaced || g[i].sep == ' ') && g[i].alpha && !upper_in_input(doc, g[i].s, g[i].e)) {
@@ -282,6 +352,13 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
         }
     }
     (void)loose;
+    if (n > 0 && g[n - 1].alpha) {
+        size_t l = glued_code_length(st, doc, &g[n - 1]);
+        if (l) {
+            g[n - 1].e = g[n - 1].s + l;
+            seg_key(st, f, &g[n - 1]);
+        }
+    }
     size_t k = 0;
     int year = 0;
     if (n > 0 && !g[0].alpha && g[0].sep == '/' && g[0].e - g[0].s == 4) {
@@ -303,8 +380,8 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
 
     /* the type code: first segment after the register number (or year) */
     const char *tc = NULL;
-    const char *s0 = f + g[k].s;
-    size_t l0 = g[k].e - g[k].s;
+    const char *s0 = g[k].key;
+    size_t l0 = strlen(g[k].key);
     if (type)
         tc = type_code_for(st, &doc->arena, type, s0, l0);
     if (!tc && (!type || !type_has_codes(st, type))) {
@@ -433,19 +510,16 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
     }
 }
 
-/* The nearest type word before "số" in the clause ending at `num_s`. */
+/* The first type word of the clause that ends with "số" at `num_s`: the
+ * name between them may hold other type words ("Luật Ban hành văn bản
+ * quy phạm pháp luật số 64/2025/QH15"). */
 static const char *type_before(directives_state *st, vb_document *doc, size_t num_s)
 {
     vb_matcher *m = &st->ms.m[P_TYPE_BEFORE];
-    const char *f = doc->text.fold;
     size_t from = num_s > TYPE_BEFORE_WINDOW ? num_s - TYPE_BEFORE_WINDOW : 0;
-    const char *type = NULL;
-    while (from < num_s && vb_match(doc, m, f, num_s, from, 0) > 0) {
-        size_t a = vb_ovector(m)[0];
-        type = type_of_mark(st, m);
-        from = a + 1;
-    }
-    return type;
+    if (vb_match(doc, m, doc->text.fold, num_s, from, 0) > 0)
+        return type_of_mark(st, m);
+    return NULL;
 }
 
 static vb_directive *find_record(vb_document *doc, const char *key)
@@ -543,12 +617,17 @@ static void run(void *state, vb_document *doc)
         bool typed = vb_group(m, "type", &a, &b);
         const char *type = typed ? type_of_mark(st, m) : NULL;
         bool loose = vb_group(m, "loose", &a, &b);
-        if (!type)
-            type = type_before(st, doc, num_s);
         symbol sy;
         size_t sym_end;
-        if (!read_symbol(st, doc, num_s, num_e, code_s, code_e, type, loose, &sy, &sym_end))
-            continue;
+        const char *far = NULL;
+        if (!read_symbol(st, doc, num_s, num_e, code_s, code_e, type, loose, &sy, &sym_end)) {
+            if (type || !(far = type_before(st, doc, num_s)) ||
+                !read_symbol(st, doc, num_s, num_e, code_s, code_e, far, loose, &sy, &sym_end))
+                continue;
+        }
+        /* a type word further back names only a number without a type code */
+        if (!sy.type && !sy.type_code && (far || (far = type_before(st, doc, num_s))))
+            sy.type = far;
         /* a symbol cut short (prose after a spaced hyphen): scan on from its end */
         if (sym_end < me)
             pos = sym_end;
