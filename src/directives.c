@@ -378,6 +378,24 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
         return false;
     *end = g[n - 1].e;
 
+    /* a type code glued to the issuer code ("27/2016/TTBLĐTBXH" in a
+     * Thông tư): split it off when the type word names it */
+    if (type && k + 1 == n && g[k].alpha && n < MAX_SEGS && !type_code_for(st, &doc->arena, type, g[k].key, strlen(g[k].key))) {
+        for (size_t l = 1; l + 2 <= strlen(g[k].key) && g[k].s + l < g[k].e; l++) {
+            if (!type_code_for(st, &doc->arena, type, g[k].key, l) || g[k].lookalike)
+                continue;
+            memmove(&g[k + 1], &g[k], (n - k) * sizeof *g);
+            n++;
+            g[k].e = g[k].s + l;
+            g[k + 1].s = g[k].e;
+            g[k + 1].sep = '-';
+            g[k + 1].spaced = false;
+            seg_key(st, f, &g[k]);
+            seg_key(st, f, &g[k + 1]);
+            nalpha++;
+            break;
+        }
+    }
     /* the type code: first segment after the register number (or year) */
     const char *tc = NULL;
     const char *s0 = g[k].key;
