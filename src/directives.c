@@ -416,10 +416,11 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
          * the official spelling's fold and check it names this code */
         const char *ty = vb_lexicon_get(st->code_types, fo, strlen(fo));
         free(fo);
+        /* a generic type word ("văn bản số 213-KL/TW") has no code of its
+         * own: the type code names the type */
         if (ty && (nalpha >= 2 || year)) {
             tc = off;
-            if (!type)
-                type = ty;
+            type = ty;
         }
     }
     char buf[256];
@@ -452,14 +453,15 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
 }
 
 /* Folded key of a number for "same number" tests: letters and digits,
- * lower case, no diacritics, separators kept. */
+ * lower case, no diacritics; "-" and "/" count as one separator (texts
+ * write "102/2025/NQLT-UBTVQH15" and "102/2025/NQLT/UBTVQH15"). */
 static char *number_key(const char *number)
 {
     char *f = vb_fold_utf8(number, strlen(number));
     size_t o = 0;
     for (size_t i = 0; f[i]; i++)
         if (!is_space(f[i]))
-            f[o++] = f[i];
+            f[o++] = f[i] == '-' ? '/' : f[i];
     f[o] = 0;
     return f;
 }
