@@ -40,6 +40,10 @@ static const char *const pattern_names[] = {
  * Quốc hội và đại biểu Hội đồng nhân dân số 85/2015/QH13"). */
 #define TYPE_BEFORE_WINDOW 160
 #define MAX_SEGS 8
+/* A body's name longer than this (fold bytes) is prose the stops missed:
+ * no issuer.  A subject is cut at a word boundary near this length. */
+#define MAX_ISSUER 160
+#define MAX_SUBJECT 400
 
 typedef struct {
     vb_matchers ms;
@@ -483,6 +487,26 @@ typedef struct {
     size_t tail;        /* fold offset where the citation ends */
 } details;
 
+/* Bodies are joined by "và" to another name in capitals ("Bộ trưởng Bộ
+ * Tài chính và Bộ trưởng Bộ Nội vụ"); "và" before a word in lower case
+ * goes on with the sentence ("Chính phủ và chịu trách nhiệm ..."), so the
+ * name ends there.  Text without letter case (all lower or all upper)
+ * is left alone. */
+static size_t cut_at_lower_and(const vb_text *t, size_t a, size_t b)
+{
+    for (size_t i = a + 1; i + 4 < b; i++) {
+        if (is_space(t->fold[i - 1]) && t->fold[i] == 'v' && t->fold[i + 1] == 'a' &&
+            is_space(t->fold[i + 2])) {
+            size_t w = i + 3;
+            while (w < b && is_space(t->fold[w]))
+                w++;
+            if (w < b && case_at(t, w) < 0 && case_at(t, a) > 0)
+                return i - 1;
+        }
+    }
+    return b;
+}
+
 /* Date, issuer and subject after the number at fold offset `at`. */
 static void read_details(directives_state *st, vb_document *doc, size_t at, details *d)
 {
@@ -508,8 +532,9 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
             break;
         m = &st->ms.m[P_ISSUER];
         if (vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0 && vb_group(m, "issuer", &a, &b)) {
+            b = cut_at_lower_and(&doc->text, a, b);
             trim_range(f, &a, &b);
-            if (b > a) {
+            if (b > a && b - a <= MAX_ISSUER) {
                 d->issuer = vb_clean_fold_range(&doc->arena, &doc->text, a, b);
                 d->tail = b;
             }
@@ -522,6 +547,11 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
         static const char *const names[] = {"subject", "subject2", "subject3"};
         for (size_t i = 0; i < 3; i++)
             if (vb_group(m, names[i], &a, &b)) {
+                if (b - a > MAX_SUBJECT) {
+                    b = a + MAX_SUBJECT;
+                    while (b > a && !is_space(f[b]))
+                        b--;
+                }
                 trim_range(f, &a, &b);
                 if (b > a)
                     d->subject = vb_clean_fold_range(&doc->arena, &doc->text, a, b);
