@@ -13,6 +13,7 @@
  *   directives.cite         type (with a (*MARK) naming its key), num, code,
  *                           loose, form
  *   directives.type_before  type (with its (*MARK)); must end at \z
+ *   directives.list_next    (no group); must end at \z
  *   directives.short        type (with its (*MARK)), num
  *   directives.date         date (anchored)
  *   directives.issuer       issuer (anchored)
@@ -30,10 +31,10 @@
 
 #include "vb_internal.h"
 
-enum { P_CITE, P_TYPE_BEFORE, P_SHORT, P_DATE, P_ISSUER, P_SUBJECT, P_EXCLUDE };
+enum { P_CITE, P_TYPE_BEFORE, P_LIST_NEXT, P_SHORT, P_DATE, P_ISSUER, P_SUBJECT, P_EXCLUDE };
 static const char *const pattern_names[] = {
-    "directives.cite", "directives.type_before", "directives.short", "directives.date",
-    "directives.issuer", "directives.subject", "directives.exclude", NULL,
+    "directives.cite", "directives.type_before", "directives.list_next", "directives.short",
+    "directives.date", "directives.issuer", "directives.subject", "directives.exclude", NULL,
 };
 
 /* How far back a type word may stand from "số" ("Luật Bầu cử đại biểu
@@ -120,12 +121,15 @@ static const char *type_of_mark(const directives_state *st, vb_matcher *m)
     return vb_lexicon_get(st->types, (const char *)mark, strlen((const char *)mark));
 }
 
-/* Looks a folded code segment up in directives.codes, then again with
- * the OCR letter substitutions of directives.ocr_letters (every subset of
- * the substitutable positions, at most 2^6). */
-static const char *lookup_code(const directives_state *st, const char *s, size_t n)
+/* Calls fn on every spelling of folded segment s[0,n) that the OCR letter
+ * substitutions of directives.ocr_letters give (every subset of the
+ * substitutable positions, at most 2^6), the segment itself first; stops
+ * at the first non-NULL answer. */
+static const char *each_ocr_variant(const directives_state *st, const char *s, size_t n,
+                                    const char *(*fn)(const void *, const char *, size_t),
+                                    const void *arg)
 {
-    const char *v = vb_lexicon_get(st->codes, s, n);
+    const char *v = n <= 16 ? fn(arg, s, n) : NULL;
     if (v || n == 0 || n > 16)
         return v;
     size_t pos[6];
@@ -133,10 +137,15 @@ static const char *lookup_code(const directives_state *st, const char *s, size_t
     size_t k = 0;
     for (size_t i = 0; i < n && k < 6; i++) {
         const char *r = vb_lexicon_get(st->ocr_letters, s + i, 1);
-        if (r && strlen(r) == 1) {
-            pos[k] = i;
-            rep[k] = r;
-            k++;
+        if (r) {
+            char *fr = vb_fold_utf8(r, strlen(r));
+            if (strlen(fr) == 1) {
+                pos[k] = i;
+                rep[k] = fr[0] >= 'a' && fr[0] <= 'z' ? &"abcdefghijklmnopqrstuvwxyz"[fr[0] - 'a'] : NULL;
+                if (rep[k])
+                    k++;
+            }
+            free(fr);
         }
     }
     char buf[17];
@@ -145,22 +154,36 @@ static const char *lookup_code(const directives_state *st, const char *s, size_t
         for (size_t j = 0; j < k; j++)
             if (mask & (1u << j))
                 buf[pos[j]] = rep[j][0];
-        if ((v = vb_lexicon_get(st->codes, buf, n)))
+        if ((v = fn(arg, buf, n)))
             return v;
     }
     return NULL;
 }
 
-/* Folded equality of a code segment with an official code ("qb" and
- * "QĐ" are equal through the OCR letters). */
+static const char *lexicon_fn(const void *lx, const char *s, size_t n)
+{
+    return vb_lexicon_get(lx, s, n);
+}
+
+/* Looks a folded code segment up in directives.codes, as written or with
+ * OCR letters replaced (HPND -> HĐND, Qb -> QĐ). */
+static const char *lookup_code(const directives_state *st, const char *s, size_t n)
+{
+    return each_ocr_variant(st, s, n, lexicon_fn, st->codes);
+}
+
+static const char *equal_fn(const void *folded, const char *s, size_t n)
+{
+    const char *f = folded;
+    return strlen(f) == n && !memcmp(f, s, n) ? f : NULL;
+}
+
+/* Folded equality of a code segment with an official code, OCR letters
+ * allowed ("qb" and "QĐ", "cp" and "CĐ" are equal). */
 static bool code_equal(const directives_state *st, const char *s, size_t n, const char *official)
 {
     char *f = vb_fold_utf8(official, strlen(official));
-    bool eq = strlen(f) == n && !memcmp(f, s, n);
-    if (!eq) {
-        const char *v = lookup_code(st, s, n);
-        eq = v && !strcmp(v, official);
-    }
+    bool eq = each_ocr_variant(st, s, n, equal_fn, f) != NULL;
     free(f);
     return eq;
 }
@@ -303,7 +326,9 @@ static size_t glued_code_length(directives_state *st, vb_document *doc, const se
     size_t up = 0;
     while (up < n && case_at(&doc->text, g->s + up) > 0)
         up++;
-    if (up < 2 || up == n || case_at(&doc->text, g->s + up) >= 0)
+    /* the glued part is a word: two letters or more ("HCTb" is an OCR
+     * "HCTĐ", not "HCT" + "b") */
+    if (up < 2 || up + 2 > n || case_at(&doc->text, g->s + up) >= 0)
         return 0;
     for (size_t l = n - 1; l > up; l--)
         if (lookup_code(st, doc->text.fold + g->s, l))
@@ -321,6 +346,31 @@ static const char *restore_seg(directives_state *st, vb_document *doc, const seg
         return v;
     if (g->lookalike)
         return vb_upper_utf8(&doc->arena, g->text, strlen(g->text));
+    /* a lower-case OCR letter among capitals ("HCTb") is the letter
+     * directives.ocr_letters says it stands for */
+    if (n >= 2 && n < 16 && upper_in_input(doc, g->s, g->e)) {
+        char out[64];
+        size_t o = 0;
+        bool changed = false;
+        for (size_t i = 0; i < n && o + 4 < sizeof out; i++) {
+            const char *r = case_at(&doc->text, g->s + i) < 0
+                                ? vb_lexicon_get(st->ocr_letters, f + i, 1) : NULL;
+            if (r) {
+                char *u = vb_upper_utf8(&doc->arena, r, strlen(r));
+                size_t l = strlen(u);
+                if (o + l < sizeof out) {
+                    memcpy(out + o, u, l);
+                    o += l;
+                }
+                changed = true;
+            } else {
+                out[o++] = (char)toupper((unsigned char)f[i]);
+            }
+        }
+        out[o] = 0;
+        if (changed)
+            return vb_arena_strdup(&doc->arena, out);
+    }
     char *orig = vb_clean_fold_range(&doc->arena, &doc->text, g->s, g->e);
     for (const char *p = orig; *p; p++)
         if ((unsigned char)*p >= 0x80)
@@ -653,6 +703,10 @@ static void run(void *state, vb_document *doc)
     char *own = doc->header.number ? number_key(doc->header.number) : NULL;
     const vb_span hn = doc->header.number_span;
 
+    /* the type word of the last citation and where that citation ended,
+     * for the next numbers of a list it introduces */
+    const char *list_type = NULL;
+    size_t list_end = 0;
     vb_matcher *m = &st->ms.m[P_CITE];
     for (size_t pos = 0; pos < len && vb_match(doc, m, f, len, pos, 0) > 0;) {
         PCRE2_SIZE *ov = vb_ovector(m);
@@ -667,6 +721,9 @@ static void run(void *state, vb_document *doc)
         bool typed = vb_group(m, "type", &a, &b);
         const char *type = typed ? type_of_mark(st, m) : NULL;
         bool loose = vb_group(m, "loose", &a, &b);
+        if (!type && list_type && list_end <= num_s &&
+            vb_match(doc, &st->ms.m[P_LIST_NEXT], f, num_s, list_end, PCRE2_ANCHORED) > 0)
+            type = list_type;
         symbol sy;
         size_t sym_end;
         const char *far = NULL;
@@ -687,8 +744,13 @@ static void run(void *state, vb_document *doc)
         char *key = number_key(sy.number);
         details d;
         read_details(st, doc, sym_end, &d);
+        list_type = sy.type;
+        list_end = d.tail;
+        /* the document's own number (an annex "kèm theo Kế hoạch số ..."
+         * too); a namesake of another date is another document */
+        const char *hd = doc->header.date.iso;
         if (own && !strcmp(key, own) &&
-            (!d.date || (doc->header.date.iso && !strcmp(d.date, doc->header.date.iso)))) {
+            (!d.date || !hd || !strncmp(d.date, hd, strlen(hd)))) {
             free(key);
             continue;
         }
