@@ -258,12 +258,17 @@ static size_t split_segs(const directives_state *st, const char *f, size_t a, si
 {
     size_t n = 0;
     char sep = 0;
-    bool spaced = false, before = false;
+    /* white space before and after the separator, a line break anywhere */
+    bool before = false, after = false, brk = false;
     for (size_t i = a; i < b;) {
         char c = f[i];
         if (is_space(c)) {
-            spaced = true;
-            before = true;
+            if (sep)
+                after = true;
+            else
+                before = true;
+            if (c == '\n')
+                brk = true;
             i++;
             continue;
         }
@@ -283,15 +288,16 @@ static size_t split_segs(const directives_state *st, const char *f, size_t a, si
             out[n].s = s;
             out[n].e = i;
             out[n].sep = sep ? sep : ' ';
-            out[n].spaced = spaced;
+            /* "98/KH-UBND - các", "08/HD HDTDKT", "12\n- Tổ chức": the
+             * segment may be prose; "84- KL/TW", "354 /QĐ" are OCR spacing */
+            out[n].spaced = !sep || (before && after) || (brk && sep == '-');
             out[n].alpha = alpha;
             seg_key(st, f, &out[n]);
             n++;
         }
         sep = 0;
-        spaced = before = false;
+        before = after = brk = false;
     }
-    (void)before;
     return n;
 }
 
@@ -400,7 +406,8 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
     size_t n = split_segs(st, f, code_s, code_e, g, MAX_SEGS);
     /* a segment after a spaced separator must be a code in capitals */
     for (size_t i = 0; i < n; i++) {
-        if ((g[i].spaced || g[i].sep == ' ') && g[i].alpha && !upper_in_input(doc, g[i].s, g[i].e)) {
+        if (g[i].spaced && g[i].alpha && !lookup_code(st, g[i].key, strlen(g[i].key)) &&
+            !upper_in_input(doc, g[i].s, g[i].e)) {
             n = i;
             break;
         }
