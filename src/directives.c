@@ -288,9 +288,10 @@ static size_t split_segs(const directives_state *st, const char *f, size_t a, si
             out[n].s = s;
             out[n].e = i;
             out[n].sep = sep ? sep : ' ';
-            /* "98/KH-UBND - các", "08/HD HDTDKT", "12\n- Tổ chức": the
-             * segment may be prose; "84- KL/TW", "354 /QĐ" are OCR spacing */
-            out[n].spaced = !sep || (before && after) || (brk && sep == '-');
+            /* "98/KH-UBND - các", "08/HD HDTDKT", "12\n- Tổ chức",
+             * "NĐ-CP /Tổng": the segment may be prose (C checks it is a
+             * code: "84- KL/TW", "354 /Qb-UBND") */
+            out[n].spaced = !sep || before || after || brk;
             out[n].alpha = alpha;
             seg_key(st, f, &out[n]);
             n++;
@@ -329,16 +330,16 @@ static size_t glued_code_length(directives_state *st, vb_document *doc, const se
     size_t n = g->e - g->s;
     if (g->lookalike || n < 3 || lookup_code(st, g->key, strlen(g->key)))
         return 0;
+    /* the glued part is a word in lower case, two letters or more ("HCTb"
+     * is an OCR "HCTĐ", not "HCT" + "b") */
+    for (size_t l = n - 2; l >= 2; l--)
+        if (case_at(&doc->text, g->s + l) < 0 && lookup_code(st, doc->text.fold + g->s, l))
+            return l;
     size_t up = 0;
     while (up < n && case_at(&doc->text, g->s + up) > 0)
         up++;
-    /* the glued part is a word: two letters or more ("HCTb" is an OCR
-     * "HCTĐ", not "HCT" + "b") */
     if (up < 2 || up + 2 > n || case_at(&doc->text, g->s + up) >= 0)
         return 0;
-    for (size_t l = n - 1; l > up; l--)
-        if (lookup_code(st, doc->text.fold + g->s, l))
-            return l;
     return up;
 }
 
