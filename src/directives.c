@@ -754,11 +754,9 @@ static void run(void *state, vb_document *doc)
         read_details(st, doc, sym_end, &d);
         list_type = sy.type;
         list_end = d.tail;
-        /* the document's own number (an annex "kèm theo Kế hoạch số ..."
-         * too); a namesake of another date is another document */
-        const char *hd = doc->header.date.iso;
-        if (own && !strcmp(key, own) &&
-            (!d.date || !hd || !strncmp(d.date, hd, strlen(hd)))) {
+        /* the document's own number, wherever it stands (an annex "ban
+         * hành kèm theo Quyết định số ...", a trailer) */
+        if (own && !strcmp(key, own)) {
             free(key);
             continue;
         }
