@@ -750,16 +750,18 @@ static void run(void *state, vb_document *doc)
         if (hn.end > hn.start && sp.start < hn.end && hn.start < sp.end)
             continue;
         char *key = number_key(sy.number);
+        /* the document's own number, wherever it stands (an annex "ban
+         * hành kèm theo Quyết định số ...", a trailer): its date is no
+         * citation either */
+        if (own && !strcmp(key, own)) {
+            free(key);
+            list_type = NULL;
+            continue;
+        }
         details d;
         read_details(st, doc, sym_end, &d);
         list_type = sy.type;
         list_end = d.tail;
-        /* the document's own number, wherever it stands (an annex "ban
-         * hành kèm theo Quyết định số ...", a trailer) */
-        if (own && !strcmp(key, own)) {
-            free(key);
-            continue;
-        }
         vb_directive *r = find_record(doc, key);
         free(key);
         if (!r) {
