@@ -11,7 +11,7 @@
  * What a citation looks like is in grammars/directives.vbg; the patterns
  * and their groups this file reads:
  *   directives.cite         type (with a (*MARK) naming its key), num, code,
- *                           loose, form
+ *                           form
  *   directives.type_before  type (with its (*MARK)); must end at \z
  *   directives.list_next    (no group); must end at \z
  *   directives.short        type (with its (*MARK)), num
@@ -399,7 +399,7 @@ typedef struct {
 /* Takes the number apart and writes the official symbol.  False when
  * what is left after dropping prose segments is no document number. */
 static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, size_t num_e,
-                        size_t code_s, size_t code_e, const char *type, bool loose,
+                        size_t code_s, size_t code_e, const char *type,
                         symbol *out, size_t *end)
 {
     const char *f = doc->text.fold;
@@ -413,7 +413,6 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
             break;
         }
     }
-    (void)loose;
     if (n > 0 && g[n - 1].alpha) {
         size_t l = glued_code_length(st, doc, &g[n - 1]);
         if (l) {
@@ -442,7 +441,8 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
 
     /* a type code glued to the issuer code ("27/2016/TTBLĐTBXH" in a
      * Thông tư): split it off when the type word names it */
-    if (type && k + 1 == n && g[k].alpha && n < MAX_SEGS && !type_code_for(st, &doc->arena, type, g[k].key, strlen(g[k].key))) {
+    if (type && k + 1 == n && g[k].alpha && n < MAX_SEGS &&
+        !type_code_for(st, &doc->arena, type, g[k].key, strlen(g[k].key))) {
         for (size_t l = 1; l + 2 <= strlen(g[k].key) && g[k].s + l < g[k].e; l++) {
             if (!type_code_for(st, &doc->arena, type, g[k].key, l) || g[k].lookalike)
                 continue;
@@ -728,16 +728,15 @@ static void run(void *state, vb_document *doc)
             continue;
         bool typed = vb_group(m, "type", &a, &b);
         const char *type = typed ? type_of_mark(st, m) : NULL;
-        bool loose = vb_group(m, "loose", &a, &b);
         if (!type && list_type && list_end <= num_s &&
             vb_match(doc, &st->ms.m[P_LIST_NEXT], f, num_s, list_end, PCRE2_ANCHORED) > 0)
             type = list_type;
         symbol sy;
         size_t sym_end;
         const char *far = NULL;
-        if (!read_symbol(st, doc, num_s, num_e, code_s, code_e, type, loose, &sy, &sym_end)) {
+        if (!read_symbol(st, doc, num_s, num_e, code_s, code_e, type, &sy, &sym_end)) {
             if (type || !(far = type_before(st, doc, num_s)) ||
-                !read_symbol(st, doc, num_s, num_e, code_s, code_e, far, loose, &sy, &sym_end))
+                !read_symbol(st, doc, num_s, num_e, code_s, code_e, far, &sy, &sym_end))
                 continue;
         }
         /* a type word further back names only a number without a type code */
