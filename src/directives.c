@@ -20,7 +20,8 @@
  *   directives.subject      subject | subject2 | subject3 (anchored)
  *   directives.exclude      text that is not the document
  * and the lexicons directives.types, directives.type_codes,
- * directives.code_types, directives.codes and directives.ocr_letters.
+ * directives.code_types, directives.codes, directives.ocr_letters and
+ * directives.letters.
  * This file only takes the number apart and puts the official letters
  * back; every word list lives in the grammar.
  */
