@@ -549,17 +549,18 @@ typedef struct {
 /* Bodies are joined by "và" to another name in capitals ("Bộ trưởng Bộ
  * Tài chính và Bộ trưởng Bộ Nội vụ"); "và" before a word in lower case
  * goes on with the sentence ("Chính phủ và chịu trách nhiệm ..."), so the
- * name ends there.  Text without letter case (all lower or all upper)
- * is left alone. */
+ * name ends there, as it does before a "và" that ends it.  Text without
+ * letter case (all lower or all upper) is left alone. */
 static size_t cut_at_lower_and(const vb_text *t, size_t a, size_t b)
 {
-    for (size_t i = a + 1; i + 4 < b; i++) {
+    for (size_t i = a + 1; i + 2 <= b; i++) {
         if (is_space(t->fold[i - 1]) && t->fold[i] == 'v' && t->fold[i + 1] == 'a' &&
-            is_space(t->fold[i + 2])) {
-            size_t w = i + 3;
+            (i + 2 == b || is_space(t->fold[i + 2]))) {
+            size_t w = i + 2;
             while (w < b && is_space(t->fold[w]))
                 w++;
-            if (w < b && case_at(t, w) < 0 && case_at(t, a) > 0)
+            /* a trailing "và" (the name stopped at the verb after it) */
+            if (w == b || (case_at(t, w) < 0 && case_at(t, a) > 0))
                 return i - 1;
         }
     }
