@@ -1,27 +1,792 @@
 /*
- * directives.c - stage "directives" (placeholder until implemented).
+ * directives.c - stage "directives": every document the text cites by its
+ * number ("Chỉ thị số 34-CT/TW ngày 07/4/2014 của Bộ Chính trị về ...").
+ *
+ * Owns doc->directives: one record per distinct number (the official
+ * symbol, OCR damage repaired), in the order of first citation, with its
+ * type, type and issuer codes, year, date, issuer, subject and every
+ * mention.  Gives the role "citation" to the doc->dates records that are
+ * issue dates of cited documents.
+ *
+ * What a citation looks like is in grammars/directives.vbg; the patterns
+ * and their groups this file reads:
+ *   directives.cite         type (with a (*MARK) naming its key), num, code,
+ *                           form
+ *   directives.type_before  type (with its (*MARK)); must end at \z
+ *   directives.list_next    (no group); must end at \z
+ *   directives.short        type (with its (*MARK)), num
+ *   directives.date         date (anchored)
+ *   directives.issuer       issuer (anchored)
+ *   directives.subject      subject | subject2 | subject3 (anchored)
+ *   directives.exclude      text that is not the document
+ * and the lexicons directives.types, directives.type_codes,
+ * directives.code_types, directives.codes, directives.ocr_letters and
+ * directives.letters.
+ * This file only takes the number apart and puts the official letters
+ * back; every word list lives in the grammar.
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vb_internal.h"
 
+enum { P_CITE, P_TYPE_BEFORE, P_LIST_NEXT, P_SHORT, P_DATE, P_ISSUER, P_SUBJECT, P_EXCLUDE };
+static const char *const pattern_names[] = {
+    "directives.cite", "directives.type_before", "directives.list_next", "directives.short",
+    "directives.date", "directives.issuer", "directives.subject", "directives.exclude", NULL,
+};
+
+/* How far back a type word may stand from "số" ("Luật Bầu cử đại biểu
+ * Quốc hội và đại biểu Hội đồng nhân dân số 85/2015/QH13"). */
+#define TYPE_BEFORE_WINDOW 160
+#define MAX_SEGS 8
+/* A body's name longer than this (fold bytes) is prose the stops missed:
+ * no issuer.  A subject is cut at a word boundary near this length. */
+#define MAX_ISSUER 160
+#define MAX_SUBJECT 400
+
+typedef struct {
+    vb_matchers ms;
+    const vb_lexicon *types, *type_codes, *code_types, *codes, *ocr_letters, *letters;
+} directives_state;
+
+typedef struct {
+    size_t start, end;
+} range;
+
+/* One segment of a number's code: "KH", "UBND", "2017". */
+typedef struct {
+    size_t s, e;            /* fold range */
+    char key[24];           /* folded, look-alike letters replaced */
+    char text[48];          /* UTF-8 with look-alikes replaced, lower case */
+    bool lookalike;
+    char sep;               /* '/', '-' or ' ' (OCR lost the hyphen) */
+    bool spaced;            /* white space around its separator */
+    bool alpha;
+} seg;
+
 static void *init(const vb_grammar *g, char *err, size_t err_size)
 {
-    (void)g;
-    (void)err;
-    (void)err_size;
-    return malloc(1);
-}
-
-static void run(void *state, vb_document *doc)
-{
-    (void)state;
-    (void)doc;
+    directives_state *st = vb_xcalloc(1, sizeof *st);
+    if (!vb_matchers_init(&st->ms, g, "directives", pattern_names, err, err_size)) {
+        free(st);
+        return NULL;
+    }
+    static const char *const lex[] = {"directives.types", "directives.type_codes",
+                                      "directives.code_types", "directives.codes",
+                                      "directives.ocr_letters", "directives.letters"};
+    const vb_lexicon **dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
+                                &st->ocr_letters, &st->letters};
+    for (size_t i = 0; i < sizeof lex / sizeof lex[0]; i++) {
+        *dst[i] = vb_grammar_lexicon(g, lex[i]);
+        if (!*dst[i]) {
+            snprintf(err, err_size, "grammar: missing lexicon %s (needed by directives)", lex[i]);
+            vb_matchers_fini(&st->ms);
+            free(st);
+            return NULL;
+        }
+    }
+    return st;
 }
 
 static void fini(void *state)
 {
-    free(state);
+    directives_state *st = state;
+    if (!st)
+        return;
+    vb_matchers_fini(&st->ms);
+    free(st);
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool in_ranges(const range *r, size_t n, size_t pos)
+{
+    for (size_t i = 0; i < n; i++)
+        if (pos >= r[i].start && pos < r[i].end)
+            return true;
+    return false;
+}
+
+/* The type named by the (*MARK) of the last match, or NULL. */
+static const char *type_of_mark(const directives_state *st, vb_matcher *m)
+{
+    PCRE2_SPTR mark = pcre2_get_mark(m->md);
+    if (!mark)
+        return NULL;
+    return vb_lexicon_get(st->types, (const char *)mark, strlen((const char *)mark));
+}
+
+/* Calls fn on every spelling of folded segment s[0,n) that the OCR letter
+ * substitutions of directives.ocr_letters give (every subset of the
+ * substitutable positions, at most 2^6), the segment itself first; stops
+ * at the first non-NULL answer. */
+static const char *each_ocr_variant(const directives_state *st, const char *s, size_t n,
+                                    const char *(*fn)(const void *, const char *, size_t),
+                                    const void *arg)
+{
+    const char *v = n <= 16 ? fn(arg, s, n) : NULL;
+    if (v || n == 0 || n > 16)
+        return v;
+    size_t pos[6];
+    const char *rep[6];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 6; i++) {
+        const char *r = vb_lexicon_get(st->ocr_letters, s + i, 1);
+        if (r) {
+            char *fr = vb_fold_utf8(r, strlen(r));
+            if (strlen(fr) == 1) {
+                pos[k] = i;
+                rep[k] = fr[0] >= 'a' && fr[0] <= 'z' ? &"abcdefghijklmnopqrstuvwxyz"[fr[0] - 'a'] : NULL;
+                if (rep[k])
+                    k++;
+            }
+            free(fr);
+        }
+    }
+    char buf[17];
+    for (unsigned mask = 1; mask < (1u << k); mask++) {
+        memcpy(buf, s, n);
+        for (size_t j = 0; j < k; j++)
+            if (mask & (1u << j))
+                buf[pos[j]] = rep[j][0];
+        if ((v = fn(arg, buf, n)))
+            return v;
+    }
+    return NULL;
+}
+
+static const char *lexicon_fn(const void *lx, const char *s, size_t n)
+{
+    return vb_lexicon_get(lx, s, n);
+}
+
+/* Looks a folded code segment up in directives.codes, as written or with
+ * OCR letters replaced (HPND -> HĐND, Qb -> QĐ). */
+static const char *lookup_code(const directives_state *st, const char *s, size_t n)
+{
+    return each_ocr_variant(st, s, n, lexicon_fn, st->codes);
+}
+
+static const char *equal_fn(const void *folded, const char *s, size_t n)
+{
+    const char *f = folded;
+    return strlen(f) == n && !memcmp(f, s, n) ? f : NULL;
+}
+
+/* Folded equality of a code segment with an official code, OCR letters
+ * allowed ("qb" and "QĐ", "cp" and "CĐ" are equal). */
+static bool code_equal(const directives_state *st, const char *s, size_t n, const char *official)
+{
+    char *f = vb_fold_utf8(official, strlen(official));
+    bool eq = each_ocr_variant(st, s, n, equal_fn, f) != NULL;
+    free(f);
+    return eq;
+}
+
+/* The code of `type` that segment s..n stands for (from the "|" list in
+ * directives.type_codes), or NULL. */
+static const char *type_code_for(directives_state *st, vb_arena *a, const char *type,
+                                 const char *s, size_t n)
+{
+    char *ft = vb_fold_utf8(type, strlen(type));
+    const char *list = vb_lexicon_get(st->type_codes, ft, strlen(ft));
+    free(ft);
+    if (!list)
+        return NULL;
+    for (const char *p = list; *p;) {
+        const char *q = strchr(p, '|');
+        size_t l = q ? (size_t)(q - p) : strlen(p);
+        char *code = vb_arena_strndup(a, p, l);
+        if (code_equal(st, s, n, code))
+            return code;
+        p += l + (q ? 1 : 0);
+    }
+    return NULL;
+}
+
+static bool type_has_codes(directives_state *st, const char *type)
+{
+    char *ft = vb_fold_utf8(type, strlen(type));
+    bool r = vb_lexicon_get(st->type_codes, ft, strlen(ft)) != NULL;
+    free(ft);
+    return r;
+}
+
+/* Fills the key and text of a segment: look-alike letters of
+ * directives.letters ("Ð") replaced by the letter they stand for. */
+static void seg_key(const directives_state *st, const char *f, seg *g)
+{
+    size_t k = 0, t = 0;
+    g->lookalike = false;
+    for (size_t i = g->s; i < g->e;) {
+        const char *v = NULL;
+        size_t w = 1;
+        for (w = 3; w >= 1 && !v; w--)
+            if (i + w <= g->e)
+                v = vb_lexicon_get(st->letters, f + i, w);
+        w++;
+        if (v) {
+            char *fv = vb_fold_utf8(v, strlen(v));
+            size_t fl = strlen(fv), vl = strlen(v);
+            if (k + fl < sizeof g->key)
+                memcpy(g->key + k, fv, fl), k += fl;
+            if (t + vl < sizeof g->text)
+                memcpy(g->text + t, v, vl), t += vl;
+            free(fv);
+            g->lookalike = true;
+            i += w;
+        } else {
+            if (k + 1 < sizeof g->key)
+                g->key[k++] = f[i];
+            if (t + 1 < sizeof g->text)
+                g->text[t++] = f[i];
+            i++;
+        }
+    }
+    g->key[k] = 0;
+    g->text[t] = 0;
+}
+
+/* Splits fold[a,b) into code segments. */
+static size_t split_segs(const directives_state *st, const char *f, size_t a, size_t b,
+                         seg *out, size_t max)
+{
+    size_t n = 0;
+    char sep = 0;
+    /* white space before and after the separator, a line break anywhere */
+    bool before = false, after = false, brk = false;
+    for (size_t i = a; i < b;) {
+        char c = f[i];
+        if (is_space(c)) {
+            if (sep)
+                after = true;
+            else
+                before = true;
+            if (c == '\n')
+                brk = true;
+            i++;
+            continue;
+        }
+        if (c == '/' || c == '-') {
+            sep = c;
+            i++;
+            continue;
+        }
+        size_t s = i;
+        bool alpha = false;
+        while (i < b && !is_space(f[i]) && f[i] != '/' && f[i] != '-') {
+            if ((f[i] >= 'a' && f[i] <= 'z') || (unsigned char)f[i] >= 0x80)
+                alpha = true;
+            i++;
+        }
+        if (n < max) {
+            out[n].s = s;
+            out[n].e = i;
+            out[n].sep = sep ? sep : ' ';
+            /* "98/KH-UBND - các", "08/HD HDTDKT", "12\n- Tổ chức",
+             * "NĐ-CP /Tổng": the segment may be prose (C checks it is a
+             * code: "84- KL/TW", "354 /Qb-UBND") */
+            out[n].spaced = !sep || before || after || brk;
+            out[n].alpha = alpha;
+            seg_key(st, f, &out[n]);
+            n++;
+        }
+        sep = 0;
+        before = after = brk = false;
+    }
+    return n;
+}
+
+/* True when the input letters of fold[a,b) start with two capitals (an
+ * issuer code; "ngày" or "các" after a spaced separator is prose). */
+static bool upper_in_input(vb_document *doc, size_t a, size_t b)
+{
+    char *s = vb_clean_fold_range(&doc->arena, &doc->text, a, b);
+    vb_case_count cc = vb_case_count_of(s, strlen(s));
+    if (cc.upper < 2)
+        return false;
+    return vb_mostly_upper(s, strlen(s), 0.6);
+}
+
+/* Letter case of the input character behind fold[i]: 1 upper, -1
+ * lower, 0 other. */
+static int case_at(const vb_text *t, size_t i)
+{
+    size_t a = t->fold_map[i], b = vb_fold_char_end(t, i);
+    vb_case_count cc = vb_case_count_of(t->utf8 + a, b - a);
+    return cc.upper ? 1 : cc.lower ? -1 : 0;
+}
+
+/* A word glued to the end of a code ("NĐ-CPngày", "QĐ-TTgcủa"): the
+ * length of the code part, or 0 when nothing is glued.  The code is the
+ * longest prefix that is a known code, else the run of capitals. */
+static size_t glued_code_length(directives_state *st, vb_document *doc, const seg *g)
+{
+    size_t n = g->e - g->s;
+    if (g->lookalike || n < 3 || lookup_code(st, g->key, strlen(g->key)))
+        return 0;
+    /* the glued part is a word in lower case, two letters or more ("HCTb"
+     * is an OCR "HCTĐ", not "HCT" + "b") */
+    for (size_t l = n - 2; l >= 2; l--)
+        if (case_at(&doc->text, g->s + l) < 0 && lookup_code(st, doc->text.fold + g->s, l))
+            return l;
+    size_t up = 0;
+    while (up < n && case_at(&doc->text, g->s + up) > 0)
+        up++;
+    if (up < 2 || up + 2 > n || case_at(&doc->text, g->s + up) >= 0)
+        return 0;
+    return up;
+}
+
+/* The official form of one non-type segment. */
+static const char *restore_seg(directives_state *st, vb_document *doc, const seg *g)
+{
+    const char *f = g->key;
+    size_t n = strlen(g->key);
+    const char *v = lookup_code(st, f, n);
+    if (v)
+        return v;
+    if (g->lookalike)
+        return vb_upper_utf8(&doc->arena, g->text, strlen(g->text));
+    /* a lower-case OCR letter among capitals ("HCTb") is the letter
+     * directives.ocr_letters says it stands for */
+    if (n >= 2 && n < 16 && upper_in_input(doc, g->s, g->e)) {
+        char out[64];
+        size_t o = 0;
+        bool changed = false;
+        for (size_t i = 0; i < n && o + 4 < sizeof out; i++) {
+            const char *r = case_at(&doc->text, g->s + i) < 0
+                                ? vb_lexicon_get(st->ocr_letters, f + i, 1) : NULL;
+            if (r) {
+                char *u = vb_upper_utf8(&doc->arena, r, strlen(r));
+                size_t l = strlen(u);
+                if (o + l < sizeof out) {
+                    memcpy(out + o, u, l);
+                    o += l;
+                }
+                changed = true;
+            } else {
+                out[o++] = (char)toupper((unsigned char)f[i]);
+            }
+        }
+        out[o] = 0;
+        if (changed)
+            return vb_arena_strdup(&doc->arena, out);
+    }
+    char *orig = vb_clean_fold_range(&doc->arena, &doc->text, g->s, g->e);
+    for (const char *p = orig; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            return vb_upper_utf8(&doc->arena, orig, strlen(orig));
+    char *u = vb_arena_strndup(&doc->arena, f, n);
+    for (char *p = u; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return u;
+}
+
+typedef struct {
+    char *number;
+    const char *type;
+    const char *type_code;
+    char *issuer_code;
+    int year;
+} symbol;
+
+/* Takes the number apart and writes the official symbol.  False when
+ * what is left after dropping prose segments is no document number. */
+static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, size_t num_e,
+                        size_t code_s, size_t code_e, const char *type,
+                        symbol *out, size_t *end)
+{
+    const char *f = doc->text.fold;
+    seg g[MAX_SEGS];
+    size_t n = split_segs(st, f, code_s, code_e, g, MAX_SEGS);
+    /* a segment after a spaced separator must be a code in capitals */
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].spaced && g[i].alpha && !lookup_code(st, g[i].key, strlen(g[i].key)) &&
+            !upper_in_input(doc, g[i].s, g[i].e)) {
+            n = i;
+            break;
+        }
+    }
+    if (n > 0 && g[n - 1].alpha) {
+        size_t l = glued_code_length(st, doc, &g[n - 1]);
+        if (l) {
+            g[n - 1].e = g[n - 1].s + l;
+            seg_key(st, f, &g[n - 1]);
+        }
+    }
+    size_t k = 0;
+    int year = 0;
+    if (n > 0 && !g[0].alpha && g[0].sep == '/' && g[0].e - g[0].s == 4) {
+        year = atoi(f + g[0].s);
+        k = 1;
+    }
+    size_t nalpha = 0;
+    for (size_t i = k; i < n; i++) {
+        if (!g[i].alpha && !(i > k && g[i].e - g[i].s <= 3))
+            n = i;      /* digits only: not a code (a date, a count) */
+        else
+            nalpha++;
+    }
+    if (nalpha == 0 || (year == 0 && nalpha < 2 && !type))
+        return false;
+    if (year == 0 && nalpha < 2 && g[k].sep != '/')
+        return false;
+    *end = g[n - 1].e;
+
+    /* a type code glued to the issuer code ("27/2016/TTBLĐTBXH" in a
+     * Thông tư): split it off when the type word names it */
+    if (type && k + 1 == n && g[k].alpha && n < MAX_SEGS &&
+        !type_code_for(st, &doc->arena, type, g[k].key, strlen(g[k].key))) {
+        for (size_t l = 1; l + 2 <= strlen(g[k].key) && g[k].s + l < g[k].e; l++) {
+            if (!type_code_for(st, &doc->arena, type, g[k].key, l) || g[k].lookalike)
+                continue;
+            memmove(&g[k + 1], &g[k], (n - k) * sizeof *g);
+            n++;
+            g[k].e = g[k].s + l;
+            g[k + 1].s = g[k].e;
+            g[k + 1].sep = '-';
+            g[k + 1].spaced = false;
+            seg_key(st, f, &g[k]);
+            seg_key(st, f, &g[k + 1]);
+            nalpha++;
+            break;
+        }
+    }
+    /* the type code: first segment after the register number (or year) */
+    const char *tc = NULL;
+    const char *s0 = g[k].key;
+    size_t l0 = strlen(g[k].key);
+    if (type)
+        tc = type_code_for(st, &doc->arena, type, s0, l0);
+    if (!tc && (!type || !type_has_codes(st, type))) {
+        const char *off = lookup_code(st, s0, l0);
+        char *up = NULL;
+        if (!off) {
+            up = vb_arena_strndup(&doc->arena, s0, l0);
+            for (char *p = up; *p; p++)
+                *p = (char)toupper((unsigned char)*p);
+            off = up;
+        }
+        char *fo = vb_fold_utf8(off, strlen(off));
+        /* code_types keys are folded: QĐ and QĐi differ, so look up by
+         * the official spelling's fold and check it names this code */
+        const char *ty = vb_lexicon_get(st->code_types, fo, strlen(fo));
+        free(fo);
+        /* a generic type word ("văn bản số 213-KL/TW") has no code of its
+         * own: the type code names the type */
+        if (ty && (nalpha >= 2 || year)) {
+            tc = off;
+            type = ty;
+        }
+    }
+    char buf[256];
+    size_t o = 0;
+    o += (size_t)snprintf(buf + o, sizeof buf - o, "%.*s", (int)(num_e - num_s), f + num_s);
+    char icode[160];
+    size_t io = 0;
+    icode[0] = 0;
+    for (size_t i = 0; i < n && o + 2 < sizeof buf; i++) {
+        char sep = g[i].sep == ' ' ? '-' : g[i].sep;
+        const char *v;
+        if (i == k && tc)
+            v = tc;
+        else if (!g[i].alpha)
+            v = vb_arena_strndup(&doc->arena, f + g[i].s, g[i].e - g[i].s);
+        else
+            v = restore_seg(st, doc, &g[i]);
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%c%s", sep, v);
+        if (i >= k && !(i == k && tc) && io + 2 < sizeof icode)
+            io += (size_t)snprintf(icode + io, sizeof icode - io, "%s%s", io ? (const char[]){sep, 0} : "", v);
+    }
+    if (o >= sizeof buf)
+        return false;
+    out->number = vb_arena_strdup(&doc->arena, buf);
+    out->type = type;
+    out->type_code = tc;
+    out->issuer_code = io ? vb_arena_strdup(&doc->arena, icode) : NULL;
+    out->year = year;
+    return true;
+}
+
+/* Folded key of a number for "same number" tests: letters and digits,
+ * lower case, no diacritics; "-" and "/" count as one separator (texts
+ * write "102/2025/NQLT-UBTVQH15" and "102/2025/NQLT/UBTVQH15"). */
+static char *number_key(const char *number)
+{
+    char *f = vb_fold_utf8(number, strlen(number));
+    size_t o = 0;
+    for (size_t i = 0; f[i]; i++)
+        if (!is_space(f[i]))
+            f[o++] = f[i] == '-' ? '/' : f[i];
+    f[o] = 0;
+    return f;
+}
+
+/* Trims white space and trailing punctuation from a fold range. */
+static void trim_range(const char *f, size_t *a, size_t *b)
+{
+    while (*a < *b && (is_space(f[*a]) || f[*a] == ','))
+        (*a)++;
+    while (*b > *a && (is_space(f[*b - 1]) || strchr(",.;:-", f[*b - 1])))
+        (*b)--;
+}
+
+typedef struct {
+    const char *type;
+    char *date;
+    char *issuer;
+    char *subject;
+    size_t tail;        /* fold offset where the citation ends */
+} details;
+
+/* Bodies are joined by "và" to another name in capitals ("Bộ trưởng Bộ
+ * Tài chính và Bộ trưởng Bộ Nội vụ"); "và" before a word in lower case
+ * goes on with the sentence ("Chính phủ và chịu trách nhiệm ..."), so the
+ * name ends there, as it does before a "và" that ends it.  Text without
+ * letter case (all lower or all upper) is left alone. */
+static size_t cut_at_lower_and(const vb_text *t, size_t a, size_t b)
+{
+    for (size_t i = a + 1; i + 2 <= b; i++) {
+        if (is_space(t->fold[i - 1]) && t->fold[i] == 'v' && t->fold[i + 1] == 'a' &&
+            (i + 2 == b || is_space(t->fold[i + 2]))) {
+            size_t w = i + 2;
+            while (w < b && is_space(t->fold[w]))
+                w++;
+            /* a trailing "và" (the name stopped at the verb after it) */
+            if (w == b || (case_at(t, w) < 0 && case_at(t, a) > 0))
+                return i - 1;
+        }
+    }
+    return b;
+}
+
+/* Date, issuer and subject after the number at fold offset `at`. */
+static void read_details(directives_state *st, vb_document *doc, size_t at, details *d)
+{
+    const char *f = doc->text.fold;
+    size_t len = doc->text.fold_len;
+    size_t a, b;
+    d->date = d->issuer = d->subject = NULL;
+    d->tail = at;
+    for (int pass = 0; pass < 2; pass++) {
+        vb_matcher *m = &st->ms.m[P_DATE];
+        if (!d->date && vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0 &&
+            vb_group(m, "date", &a, &b)) {
+            int di = vb_date_in(doc, a, b);
+            if (di >= 0) {
+                vb_date *dt = &doc->dates.v[di];
+                d->date = dt->iso;
+                if (!dt->role || !strcmp(dt->role, "other") || !strcmp(dt->role, "event"))
+                    dt->role = "citation";
+                d->tail = vb_ovector(m)[1];
+            }
+        }
+        if (pass == 1 || d->issuer)
+            break;
+        m = &st->ms.m[P_ISSUER];
+        if (vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0 && vb_group(m, "issuer", &a, &b)) {
+            b = cut_at_lower_and(&doc->text, a, b);
+            trim_range(f, &a, &b);
+            if (b > a && b - a <= MAX_ISSUER) {
+                d->issuer = vb_clean_fold_range(&doc->arena, &doc->text, a, b);
+                d->tail = b;
+            }
+        }
+        if (!d->issuer)
+            break;
+    }
+    vb_matcher *m = &st->ms.m[P_SUBJECT];
+    if (vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0) {
+        static const char *const names[] = {"subject", "subject2", "subject3"};
+        for (size_t i = 0; i < 3; i++)
+            if (vb_group(m, names[i], &a, &b)) {
+                if (b - a > MAX_SUBJECT) {
+                    b = a + MAX_SUBJECT;
+                    while (b > a && !is_space(f[b]))
+                        b--;
+                }
+                trim_range(f, &a, &b);
+                if (b > a)
+                    d->subject = vb_clean_fold_range(&doc->arena, &doc->text, a, b);
+                break;
+            }
+    }
+}
+
+/* The first type word of the clause that ends with "số" at `num_s`: the
+ * name between them may hold other type words ("Luật Ban hành văn bản
+ * quy phạm pháp luật số 64/2025/QH15"). */
+static const char *type_before(directives_state *st, vb_document *doc, size_t num_s)
+{
+    vb_matcher *m = &st->ms.m[P_TYPE_BEFORE];
+    size_t from = num_s > TYPE_BEFORE_WINDOW ? num_s - TYPE_BEFORE_WINDOW : 0;
+    if (vb_match(doc, m, doc->text.fold, num_s, from, 0) > 0)
+        return type_of_mark(st, m);
+    return NULL;
+}
+
+static vb_directive *find_record(vb_document *doc, const char *key)
+{
+    for (size_t i = 0; i < doc->directives.n; i++) {
+        char *k = number_key(doc->directives.v[i].number);
+        bool eq = !strcmp(k, key);
+        free(k);
+        if (eq)
+            return &doc->directives.v[i];
+    }
+    return NULL;
+}
+
+static bool has_mention(const vb_directive *d, vb_span sp)
+{
+    for (size_t i = 0; i < d->mentions.n; i++)
+        if (d->mentions.v[i].span.start < sp.end && sp.start < d->mentions.v[i].span.end)
+            return true;
+    return false;
+}
+
+static void add_mention(vb_directive *d, vb_span sp)
+{
+    vb_mention *mn = VB_PUSH(d->mentions);
+    mn->span = sp;
+    mn->section = -1;
+}
+
+/* Numeric value of a register number ("08" = 8). */
+static long register_value(const char *s)
+{
+    return strtol(s, NULL, 10);
+}
+
+static void run_short(directives_state *st, vb_document *doc, const range *ex, size_t n_ex)
+{
+    vb_matcher *m = &st->ms.m[P_SHORT];
+    const char *f = doc->text.fold;
+    size_t len = doc->text.fold_len;
+    for (size_t pos = 0; pos < len && vb_match(doc, m, f, len, pos, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(m);
+        size_t ms = ov[0], me = ov[1];
+        pos = me > ms ? me : ms + 1;
+        size_t a, b;
+        const char *type = type_of_mark(st, m);
+        if (!type || !vb_group(m, "num", &a, &b) || in_ranges(ex, n_ex, a))
+            continue;
+        long v = strtol(f + a, NULL, 10);
+        vb_directive *hit = NULL;
+        int hits = 0;
+        for (size_t i = 0; i < doc->directives.n; i++) {
+            vb_directive *d = &doc->directives.v[i];
+            if (d->type && !strcmp(d->type, type) && register_value(d->number) == v) {
+                hit = d;
+                hits++;
+            }
+        }
+        vb_span sp = vb_span_from_fold(&doc->text, ms, me);
+        if (hits == 1 && !has_mention(hit, sp))
+            add_mention(hit, sp);
+    }
+}
+
+static void run(void *state, vb_document *doc)
+{
+    directives_state *st = state;
+    const char *f = doc->text.fold;
+    size_t len = doc->text.fold_len;
+
+    VB_VEC(range) ex = {0};
+    vb_matcher *mx = &st->ms.m[P_EXCLUDE];
+    for (size_t pos = 0; pos < len && vb_match(doc, mx, f, len, pos, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(mx);
+        range *r = VB_PUSH(ex);
+        r->start = ov[0];
+        r->end = ov[1];
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+
+    char *own = doc->header.number ? number_key(doc->header.number) : NULL;
+    const vb_span hn = doc->header.number_span;
+
+    /* the type word of the last citation and where that citation ended,
+     * for the next numbers of a list it introduces */
+    const char *list_type = NULL;
+    size_t list_end = 0;
+    vb_matcher *m = &st->ms.m[P_CITE];
+    for (size_t pos = 0; pos < len && vb_match(doc, m, f, len, pos, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(m);
+        size_t ms = ov[0], me = ov[1];
+        pos = me > ms ? me : ms + 1;
+        size_t num_s, num_e, code_s, code_e, a, b;
+        if (vb_group(m, "form", &a, &b) || !vb_group(m, "num", &num_s, &num_e) ||
+            !vb_group(m, "code", &code_s, &code_e))
+            continue;
+        if (in_ranges(ex.v, ex.n, num_s))
+            continue;
+        bool typed = vb_group(m, "type", &a, &b);
+        const char *type = typed ? type_of_mark(st, m) : NULL;
+        if (!type && list_type && list_end <= num_s &&
+            vb_match(doc, &st->ms.m[P_LIST_NEXT], f, num_s, list_end, PCRE2_ANCHORED) > 0)
+            type = list_type;
+        symbol sy;
+        size_t sym_end;
+        const char *far = NULL;
+        if (!read_symbol(st, doc, num_s, num_e, code_s, code_e, type, &sy, &sym_end)) {
+            if (type || !(far = type_before(st, doc, num_s)) ||
+                !read_symbol(st, doc, num_s, num_e, code_s, code_e, far, &sy, &sym_end))
+                continue;
+        }
+        /* a type word further back names only a number without a type code */
+        if (!sy.type && !sy.type_code && (far || (far = type_before(st, doc, num_s))))
+            sy.type = far;
+        /* a symbol cut short (prose after a spaced hyphen): scan on from its end */
+        if (sym_end < me)
+            pos = sym_end;
+        vb_span sp = vb_span_from_fold(&doc->text, typed ? ms : num_s, sym_end);
+        if (hn.end > hn.start && sp.start < hn.end && hn.start < sp.end)
+            continue;
+        char *key = number_key(sy.number);
+        /* the document's own number, wherever it stands (an annex "ban
+         * hành kèm theo Quyết định số ...", a trailer): its date is no
+         * citation either */
+        if (own && !strcmp(key, own)) {
+            free(key);
+            list_type = NULL;
+            continue;
+        }
+        details d;
+        read_details(st, doc, sym_end, &d);
+        list_type = sy.type;
+        list_end = d.tail;
+        vb_directive *r = find_record(doc, key);
+        free(key);
+        if (!r) {
+            r = VB_PUSH(doc->directives);
+            memset(r, 0, sizeof *r);
+            r->number = sy.number;
+            r->type_code = sy.type_code ? vb_arena_strdup(&doc->arena, sy.type_code) : NULL;
+            r->issuer_code = sy.issuer_code;
+            r->year = sy.year;
+        }
+        if (!r->type && sy.type)
+            r->type = vb_arena_strdup(&doc->arena, sy.type);
+        if (!r->date && d.date)
+            r->date = d.date;
+        if (!r->issuer && d.issuer)
+            r->issuer = d.issuer;
+        if (!r->subject && d.subject)
+            r->subject = d.subject;
+        if (!has_mention(r, sp))
+            add_mention(r, sp);
+    }
+    run_short(st, doc, ex.v, ex.n);
+    free(own);
+    free(ex.v);
 }
 
 const vb_stage vb_stage_directives = {"directives", init, run, fini};
