@@ -208,10 +208,21 @@ void vb_lines_build(vb_lines *L, vb_document *doc, vb_matcher *split, vb_matcher
     memcpy(L->view, t->fold, L->len);
     L->view[L->len] = 0;
 
-    size_t nl = 1;
-    for (size_t i = 0; i < L->len; i++)
-        nl += L->view[i] == '\n';
-    bool unbroken = L->len / nl > lim->unbroken_avg;
+    /* lines holding text: blank lines and a final newline say nothing
+     * about whether the text kept its breaks (a one-line document ends
+     * with one) */
+    size_t nl = 0;
+    bool text = false;
+    for (size_t i = 0; i < L->len; i++) {
+        if (L->view[i] == '\n') {
+            nl += text;
+            text = false;
+        } else if (!is_space(L->view[i])) {
+            text = true;
+        }
+    }
+    nl += text;
+    bool unbroken = nl && L->len / nl > lim->unbroken_avg;
     size_t split_above = unbroken ? lim->split_min : lim->split_always;
     for (size_t a = 0; a < L->len;) {
         const char *nlp = memchr(L->view + a, '\n', L->len - a);

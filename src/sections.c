@@ -527,6 +527,28 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
     return false;
 }
 
+/* A roman numeral at a line start that is a word of the sentence the
+ * line above leaves open: "đơn" / "vị. Kinh phí …" folds to "vi.", and an
+ * upper-case "ĐƠN" / "VI." in text without diacritics looks the same.
+ * The fold dropped a diacritic of the token (no numeral has one), or the
+ * line above is a full-width wrapped line that ends no sentence (and is no
+ * numbered title itself) while the numbered line is no upper-case title. */
+static bool roman_is_word(const vb_document *doc, const vb_lines *L, const unsigned char *mark, size_t li,
+                          const reading *r)
+{
+    const vb_text *t = &doc->text;
+    size_t u = t->fold_map[r->tok], ue = vb_fold_char_end(t, r->tok_end - 1);
+    for (size_t i = u; i < ue; i++)
+        if ((unsigned char)t->utf8[i] >= 0x80)
+            return true;
+    if (li == 0 || mark[li - 1])
+        return false;
+    const vb_line *prev = &L->v.v[li - 1], *ln = &L->v.v[li];
+    unsigned open = VB_LINE_LONG, closed = VB_LINE_BLANK | VB_LINE_STOP | VB_LINE_CAPS | VB_LINE_TABLE |
+                                           VB_LINE_VEND | VB_LINE_NOISE;
+    return (prev->flags & open) && !(prev->flags & closed) && !(ln->flags & VB_LINE_CAPS);
+}
+
 /* ------------------------------------------------------------ headings */
 
 static bool is_word_byte(char c)
@@ -582,9 +604,10 @@ static bool inner_stop(const vb_text *t, const char *v, size_t a, size_t b)
             return true;
         if (c != '.')
             continue;
-        /* "nay. Tổ chức": a word of 4+ letters, then a capital; not "TP. Hồ" */
+        /* "nay. Tổ chức", "năm 2024. Nơi": a word of 4+ letters or
+         * digits, then a capital; not "TP. Hồ" */
         size_t s = i, n = 0;
-        while (s > a && isalpha((unsigned char)v[s - 1]))
+        while (s > a && isalnum((unsigned char)v[s - 1]))
             s--, n++;
         size_t j = i + 1;
         while (j < b && v[j] == ' ')
@@ -1068,6 +1091,8 @@ static void run(void *st, vb_document *doc)
         int best = -1;
         fit bf, f;
         for (size_t k = i; k < j; k++) {
+            if (S->lv[rd.v[k].lv].rd == RD_ROMAN && roman_is_word(doc, &L, mark, li, &rd.v[k]))
+                continue;
             if (!find_fit(S, &O, &rd.v[k], &f))
                 continue;
             int score = f.depth * 2 + (rd.v[k].ocr ? 1 : 0);
