@@ -263,6 +263,15 @@ void vb_lines_build(vb_lines *L, vb_document *doc, vb_matcher *split, vb_matcher
         }
     }
     free(hist);
+    /* text that was never hard-wrapped (a line per paragraph, or a few
+     * short lines) has no wrap width: a line as wide as the widest says
+     * nothing there.  Hard wrapping shows in lines that go on with a
+     * sentence in lower case. */
+    size_t lower = 0;
+    for (size_t i = 1; i < L->v.n; i++)
+        lower += (L->v.v[i].flags & VB_LINE_LOWER) && !(L->v.v[i - 1].flags & (VB_LINE_BLANK | VB_LINE_STOP));
+    if (lower < lim->wrapped_min_lines)
+        L->wrap = WIDTH_CAP;
     size_t full = L->wrap * lim->long_pct / 100;
     for (size_t i = 0; i < L->v.n; i++) {
         vb_line *ln = &L->v.v[i];

@@ -48,6 +48,7 @@ typedef struct {
     size_t split_min;               /* in such text, lines longer than this get split */
     size_t split_always;            /* any line longer than this gets split */
     unsigned long_pct;              /* a line this % of the wrap width is full */
+    size_t wrapped_min_lines;       /* continuation lines that show hard wrapping */
 } vb_lines_limits;
 
 /* Builds the view and the line table.  `split` finds the spaces before

@@ -183,6 +183,7 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->lead_max_blank = limit(lim, "lead_max_blank", 3);
     S->roman_gap = limit(lim, "roman_gap", 1);
     S->ll.long_pct = (unsigned)limit(lim, "long_line_pct", 75);
+    S->ll.wrapped_min_lines = (size_t)limit(lim, "wrapped_min_lines", 2);
     S->ll.unbroken_avg = (size_t)limit(lim, "unbroken_avg_line", 600);
     S->ll.split_min = (size_t)limit(lim, "split_min", 160);
     S->ll.split_always = (size_t)limit(lim, "split_always", 6000);
@@ -527,26 +528,63 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
     return false;
 }
 
-/* A roman numeral at a line start that is a word of the sentence the
- * line above leaves open: "đơn" / "vị. Kinh phí …" folds to "vi.", and an
- * upper-case "ĐƠN" / "VI." in text without diacritics looks the same.
- * The fold dropped a diacritic of the token (no numeral has one), or the
- * line above is a full-width wrapped line that ends no sentence (and is no
- * numbered title itself) while the numbered line is no upper-case title. */
-static bool roman_is_word(const vb_document *doc, const vb_lines *L, const unsigned char *mark, size_t li,
-                          const reading *r)
+/* The raw line ends a bold run: "Tổ chức thực hiện**" closes a title. */
+static bool ends_bold(const vb_text *t, const vb_line *ln)
+{
+    if (ln->text_end <= ln->text)
+        return false;
+    size_t u = vb_fold_char_end(t, ln->text_end - 1);
+    while (u < t->utf8_len && (t->utf8[u] == ' ' || t->utf8[u] == '\t'))
+        u++;
+    return u + 1 < t->utf8_len && t->utf8[u] == '*' && t->utf8[u + 1] == '*';
+}
+
+/* A number at a line start that is a word of the sentence the line above
+ * leaves open: "đơn" / "vị. Kinh phí …" folds to a roman "vi.", an
+ * upper-case "ĐƠN" / "VI." in text without diacritics looks the same, and
+ * "có thêm" / "2. 500 hộ …" is a wrapped figure.  A roman token whose
+ * diacritic the fold dropped is a word (no numeral has one); a number is
+ * one when the line above is a full-width wrapped line that ends no
+ * sentence (and is no numbered title itself) while the numbered line is
+ * no upper-case title, and, for arabic numbers and letters (whose items
+ * often lack a final stop), the text after it starts with a figure or a
+ * lower-case word.  Levels named by a word (Điều, Chương, Phần) have
+ * their own guard in the grammar. */
+static bool wrapped_word(const vb_document *doc, const vb_lines *L, const unsigned char *mark, size_t li,
+                         const reading *r, bool roman, long max_lines)
 {
     const vb_text *t = &doc->text;
     size_t u = t->fold_map[r->tok], ue = vb_fold_char_end(t, r->tok_end - 1);
-    for (size_t i = u; i < ue; i++)
+    for (size_t i = u; roman && i < ue; i++)
         if ((unsigned char)t->utf8[i] >= 0x80)
             return true;
-    if (li == 0 || mark[li - 1])
+    const vb_line *v = L->v.v;
+    unsigned closed = VB_LINE_BLANK | VB_LINE_STOP | VB_LINE_CAPS | VB_LINE_TABLE | VB_LINE_VEND | VB_LINE_NOISE;
+    if (li == 0 || (v[li].flags & VB_LINE_CAPS))
         return false;
-    const vb_line *prev = &L->v.v[li - 1], *ln = &L->v.v[li];
-    unsigned open = VB_LINE_LONG, closed = VB_LINE_BLANK | VB_LINE_STOP | VB_LINE_CAPS | VB_LINE_TABLE |
-                                           VB_LINE_VEND | VB_LINE_NOISE;
-    return (prev->flags & open) && !(prev->flags & closed) && !(ln->flags & VB_LINE_CAPS);
+    /* an item goes on in words that start a sentence; a figure or a
+     * lower-case word after "2." says the line goes on with one */
+    if (!roman) {
+        size_t a = r->rest;
+        bool lower = a < v[li].text_end && isalpha((unsigned char)L->view[a]) && vb_orig_case(t, a) < 0;
+        if (!lower && !(a < v[li].text_end && isdigit((unsigned char)L->view[a])))
+            return false;
+    }
+    /* the paragraph the line above ends: it is open when it wraps full
+     * width without ending a sentence or a bold title */
+    size_t p = li - 1;
+    if (!(v[p].flags & VB_LINE_LONG) || (v[p].flags & closed) || ends_bold(t, &v[p]))
+        return false;
+    for (long n = 1; p > 0 && !mark[p] && (v[p - 1].flags & VB_LINE_LONG) && !(v[p - 1].flags & closed); n++) {
+        if (n > max_lines)
+            return true;    /* too long for a title: running text */
+        p--;
+    }
+    /* a numbered title that wraps ("Điều 31. Báo cáo … ở nước ngoài" /
+     * "của doanh nghiệp …"), also after a short first line, closes */
+    if (mark[p] || (p > 0 && mark[p - 1] && (v[p].flags & VB_LINE_LOWER)))
+        return false;
+    return true;
 }
 
 /* ------------------------------------------------------------ headings */
@@ -1091,7 +1129,8 @@ static void run(void *st, vb_document *doc)
         int best = -1;
         fit bf, f;
         for (size_t k = i; k < j; k++) {
-            if (S->lv[rd.v[k].lv].rd == RD_ROMAN && roman_is_word(doc, &L, mark, li, &rd.v[k]))
+            if (S->lv[rd.v[k].lv].rd != RD_NUMBER &&
+                wrapped_word(doc, &L, mark, li, &rd.v[k], S->lv[rd.v[k].lv].rd == RD_ROMAN, S->lead_max_lines))
                 continue;
             if (!find_fit(S, &O, &rd.v[k], &f))
                 continue;
