@@ -26,13 +26,13 @@
 #include <utf8proc.h>
 
 #include "lines.h"
+#include "numerals.h"
 #include "vb_internal.h"
 
 #define MAX_LEVELS 12           /* numbering levels a grammar may define */
 #define MAX_PATH 6              /* components of a dotted number 1.2.3.4.5.6 */
 #define MAX_DEPTH 16            /* open sections on the outline stack */
 #define MAX_ALPHA 32            /* letters of an alphabet */
-#define MAX_ROMAN 39            /* XXXIX: larger "numerals" are words */
 #define ID_MAX 160              /* bytes of a section id */
 
 typedef enum { RD_ROMAN, RD_NUMBER, RD_PATH, RD_LETTER } reader;
@@ -185,6 +185,7 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->ll.long_pct = (unsigned)limit(lim, "long_line_pct", 75);
     S->ll.wrapped_min_lines = (size_t)limit(lim, "wrapped_min_lines", 2);
     S->ll.unbroken_avg = (size_t)limit(lim, "unbroken_avg_line", 600);
+    S->ll.unbroken_max_lines = (size_t)limit(lim, "unbroken_max_lines", 3);
     S->ll.split_min = (size_t)limit(lim, "split_min", 160);
     S->ll.split_always = (size_t)limit(lim, "split_always", 6000);
     S->short_first_pct = (unsigned)limit(lim, "short_first_pct", 55);
@@ -202,54 +203,6 @@ static void fini(void *st)
 
 /* ------------------------------------------------------------- numbers */
 
-static long roman_value(const char *s)
-{
-    long v = 0;
-    for (size_t i = 0; s[i]; i++) {
-        long c = s[i] == 'i' ? 1 : s[i] == 'v' ? 5 : s[i] == 'x' ? 10 : 0;
-        long nx = s[i + 1] == 'i' ? 1 : s[i + 1] == 'v' ? 5 : s[i + 1] == 'x' ? 10 : 0;
-        if (!c)
-            return 0;
-        v += c < nx ? -c : c;
-    }
-    return v;
-}
-
-/* Canonical lower-case numeral of 1..MAX_ROMAN into buf (>= 8 bytes). */
-static void roman_str(long v, char *buf)
-{
-    static const char *const tens[] = {"", "x", "xx", "xxx"};
-    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
-    if (v < 1 || v > MAX_ROMAN) {
-        buf[0] = 0;
-        return;
-    }
-    snprintf(buf, 8, "%s%s", tens[v / 10], ones[v % 10]);
-}
-
-/* Edit distance of two short strings (numerals: at most 7 bytes). */
-static size_t lev(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 7 || lb > 7)
-        return 99;
-    size_t d[8][8];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t m = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < m)
-                m = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < m)
-                m = d[i][j - 1] + 1;
-            d[i][j] = m;
-        }
-    return d[la][lb];
-}
-
 /* One way to read the number of a line. */
 typedef struct {
     int lv;
@@ -257,25 +210,23 @@ typedef struct {
     int n;                      /* components (path), else 1 */
     long c[MAX_PATH];           /* the value(s); 0 = unreadable */
     bool ocr;                   /* roman written with OCR look-alikes (1, l) */
+    bool ocr_digit;             /* one of them is the digit 1 */
     bool roman_tok;             /* a number reader saw a roman numeral */
     char norm[8];               /* the numeral with look-alikes replaced */
     int32_t letter;             /* letter as printed, lower case */
     int32_t letter_orig;        /* letter as printed */
 } reading;
 
-/* A roman numeral, with OCR look-alikes (1, l for I) noted. */
+/* A roman numeral, with OCR look-alikes (1, l, |) noted. */
 static bool read_roman(reading *r, const char *t, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        char c = t[i];
-        r->ocr |= c == '1' || c == 'l';
-        r->norm[i] = c == '1' || c == 'l' ? 'i' : c;
-    }
-    r->norm[len] = 0;
-    long val = roman_value(r->norm);
-    char canon[8];
-    roman_str(val, canon);
-    r->c[0] = strcmp(canon, r->norm) ? 0 : val;
+    vb_roman rm;
+    if (!vb_roman_read(t, len, &rm))
+        return false;
+    r->ocr = rm.ocr;
+    r->ocr_digit = rm.ocr_digit;
+    memcpy(r->norm, rm.norm, sizeof r->norm);
+    r->c[0] = rm.value;
     /* a numeral that is no numeral ("iiii") may still be an OCR'd one */
     return r->c[0] > 0 || r->ocr;
 }
@@ -345,8 +296,17 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
         }
         r->roman_tok = true;
         return read_roman(r, t, len);
-    case RD_ROMAN:
+    case RD_ROMAN: {
+        /* "|I." at a line start: the fold made the | a space */
+        size_t u = r->tok ? doc->text.fold_map[r->tok - 1] : 0;
+        if (r->tok && v[r->tok - 1] == ' ' && doc->text.utf8[u] == '|' && len + 1 < sizeof r->norm) {
+            char buf[sizeof r->norm];
+            buf[0] = '|';
+            memcpy(buf + 1, t, len);
+            return read_roman(r, buf, len + 1);
+        }
         return romanish && read_roman(r, t, len);
+    }
     }
     return false;
 }
@@ -412,8 +372,9 @@ static bool is_first(const state *S, const outline *O, const reading *r, bool co
         return S->nalpha[0] && r->letter == S->alpha[0][0];
     case RD_ROMAN:
     case RD_NUMBER:
+        /* an OCR'd numeral starts nothing, but for "l." (I): "1." is arabic */
         if (r->ocr)
-            return false;
+            return d->rd == RD_ROMAN && !strcmp(r->norm, "i") && !r->ocr_digit;
         return r->c[0] == 1 || (cont && d->continues && last > 0 && r->c[0] == last + 1);
     }
     return false;
@@ -456,14 +417,15 @@ static bool sibling_fit(const state *S, const frame *f, const reading *r, frame 
     if (d->rd == RD_ROMAN || (d->rd == RD_NUMBER && r->roman_tok)) {
         if (r->ocr) {
             /* OCR numerals read as the sequence expects: I1 = II, I1II = III */
-            char exp[8];
-            roman_str(want, exp);
-            if (exp[0] && (!strcmp(r->norm, exp) ||
-                           (strlen(r->norm) >= strlen(exp) && lev(r->norm, exp) <= 1))) {
+            vb_roman rm = {r->c[0], r->ocr, r->ocr_digit, {0}};
+            memcpy(rm.norm, r->norm, sizeof rm.norm);
+            if (vb_roman_means(&rm, want)) {
                 nf->c[0] = want;
                 return true;
             }
-            return false;
+            if (!r->c[0])
+                return false;
+            /* "111." after "I.": III, with II skipped like a canonical one */
         }
     }
     if (r->c[0] >= want && r->c[0] <= want + S->roman_gap && (d->rd != RD_PATH)) {
@@ -508,7 +470,7 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
         }
     }
     out->depth = O->n;
-    if (r->ocr)
+    if (r->ocr && !is_first(S, O, r, false))
         return false;
     if (O->n == 0) {
         /* the first item: numbering starts at 1 (or as allowed) */
@@ -1052,7 +1014,7 @@ static void segment(const state *S, const reading *r, const frame *nf, const fra
         snprintf(buf, cap, "%.*s", (int)k, (const char *)u);
     } else if (d->rd == RD_ROMAN || r->roman_tok) {
         char s[8];
-        roman_str(nf->c[0], s);
+        vb_roman_str(nf->c[0], s);
         for (size_t i = 0; s[i]; i++)
             s[i] = (char)toupper((unsigned char)s[i]);
         snprintf(buf, cap, "%s", s);
