@@ -54,6 +54,8 @@ typedef struct {
     int32_t alpha[2][MAX_ALPHA];
     size_t nalpha[2];
     long title_max_words, caps_max_words, named_max_outside, heading_max_chars;
+    long word_title_max_words;     /* titles after Điều, Chương, Phần */
+    long role_max_lead_words;      /* words before a role word in a heading */
     long lead_max_lines, lead_max_blank, roman_gap;
     unsigned short_first_pct;
     vb_lines_limits ll;
@@ -176,6 +178,8 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->ordinals = vb_grammar_lexicon(g, "sections.ordinals");
     const vb_lexicon *lim = vb_grammar_lexicon(g, "sections.limits");
     S->title_max_words = limit(lim, "title_max_words", 20);
+    S->word_title_max_words = limit(lim, "word_title_max_words", 60);
+    S->role_max_lead_words = limit(lim, "role_max_lead_words", 8);
     S->caps_max_words = limit(lim, "caps_max_words", 40);
     S->named_max_outside = limit(lim, "named_max_outside_words", 8);
     S->heading_max_chars = limit(lim, "heading_max_chars", 300);
@@ -853,7 +857,12 @@ static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *
         /* a title that names something in quotes may end with a stop */
         ok = last == '.' && named_title(S, v, a, b) && !inner_stop(t, v, a, b - 1);
     } else {
-        ok = (long)w <= (caps ? S->caps_max_words : S->title_max_words) && !inner_stop(t, v, a, b) &&
+        /* after "Điều 3." a title may run long ("Danh mục … do Bộ Công
+         * an chủ trì soạn thảo"): the word says it is one */
+        long max = caps ? S->caps_max_words : S->title_max_words;
+        if (S->lv[r->lv].rd == RD_NUMBER && max < S->word_title_max_words)
+            max = S->word_title_max_words;
+        ok = (long)w <= max && !inner_stop(t, v, a, b) &&
              !inner_colon(v, a, last == ':' ? e - 1 : b) &&
              !vb_match(H->doc, &H->S->ms.m[S->m_lead_in], v, b, a, 0);
     }
@@ -894,20 +903,10 @@ static char *next_line_heading(const hctx *H, size_t li, vb_span *hs)
     return vb_clean_fold_range(&H->doc->arena, &H->doc->text, ln->text, b);
 }
 
-static char *heading_of(const hctx *H, size_t li, const reading *r, vb_span *hs)
-{
-    const vb_line *ln = &H->L->v.v[li];
-    char *h = bold_heading(H, ln, r, hs);
-    if (!h && r->rest >= ln->text_end)
-        h = next_line_heading(H, li, hs);
-    else if (!h)
-        h = plain_heading(H, li, r, hs);
-    return tidy(&H->doc->arena, h);
-}
-
 /* The role of a heading: the lexicon key found earliest in it (whole
- * words, punctuation dropped), the longer one on a tie. */
-static const char *role_of(const state *S, const char *heading)
+ * words, punctuation dropped), the longer one on a tie, within the first
+ * words of the heading. */
+static const char *role_of(const state *S, const char *heading, long max_lead)
 {
     if (!heading || !S->roles)
         return NULL;
@@ -928,6 +927,14 @@ static const char *role_of(const state *S, const char *heading)
         for (const char *p = strstr(f, key); p; p = strstr(p + 1, key)) {
             size_t pos = (size_t)(p - f);
             if ((pos == 0 || f[pos - 1] == ' ') && (p[kl] == 0 || p[kl] == ' ')) {
+                /* the role word leads the heading ("Các nhiệm vụ …"); one
+                 * deep inside a long title ("… cho mục đích sản xuất")
+                 * names something else */
+                size_t words = 0;
+                for (size_t q = 0; q < pos; q++)
+                    words += f[q] == ' ';
+                if ((long)words > max_lead)
+                    break;
                 if (pos < best_pos || (pos == best_pos && kl > best_len)) {
                     best = S->roles->entries[e].value;
                     best_pos = pos;
@@ -939,6 +946,42 @@ static const char *role_of(const state *S, const char *heading)
     }
     free(f);
     return best;
+}
+
+/* Only the number is bold and the text after it goes on on the next line
+ * ("**Điều 1.** Công bố kèm theo" / "Quyết định này …"): a label that runs
+ * into its paragraph, no title.  ("**Điều 2.** Tổ chức thực hiện" over
+ * "1. Giao …" is a title, and so is one that opens with a heading word.) */
+static bool bold_number_only(const hctx *H, size_t li, const reading *r)
+{
+    const vb_text *t = &H->doc->text;
+    const vb_line *ln = &H->L->v.v[li];
+    if (li + 1 >= H->L->v.n || H->mark[li + 1] || (H->L->v.v[li + 1].flags & VB_LINE_BLANK))
+        return false;
+    size_t u_line = ln->start ? vb_fold_char_end(t, ln->start - 1) : 0;
+    size_t u_tok = t->fold_map[r->tok];
+    size_t u_tokend = vb_fold_char_end(t, r->tok_end - 1);
+    size_t u_rest = r->rest < t->fold_len ? t->fold_map[r->rest] : t->utf8_len;
+    return u_rest > u_tokend && count_pairs(t->utf8, u_line, u_tok) % 2 == 1 &&
+           count_pairs(t->utf8, u_tokend, u_rest) % 2 == 1;
+}
+
+static char *heading_of(const hctx *H, size_t li, const reading *r, vb_span *hs)
+{
+    const vb_line *ln = &H->L->v.v[li];
+    char *h = bold_heading(H, ln, r, hs);
+    if (!h && r->rest >= ln->text_end)
+        h = next_line_heading(H, li, hs);
+    else if (!h) {
+        vb_span keep = *hs;
+        h = plain_heading(H, li, r, hs);
+        /* unless it opens with a heading word ("**1.** Kinh phí thực hiện") */
+        if (h && bold_number_only(H, li, r) && !(ln->flags & VB_LINE_CAPS) && !role_of(H->S, h, 0)) {
+            h = NULL;
+            *hs = keep;
+        }
+    }
+    return tidy(&H->doc->arena, h);
 }
 
 /* ---------------------------------------------------------------- run */
@@ -1150,7 +1193,7 @@ static void run(void *st, vb_document *doc)
         const vb_line *ln = &L.v.v[sec_line.v[k]];
         s->heading_span = vb_span_from_fold(t, ln->text, ln->text_end);
         s->heading = heading_of(&H, sec_line.v[k], r, &s->heading_span);
-        s->role = role_of(S, s->heading);
+        s->role = role_of(S, s->heading, S->role_max_lead_words);
     }
 
     /* spans: a section ends where the next one at its level or above
