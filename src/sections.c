@@ -1123,20 +1123,26 @@ static void run(void *st, vb_document *doc)
         while (j < rd.n && rd.v[j].tok == rd.v[i].tok)
             j++;
         size_t li = vb_lines_find(&L, rd.v[i].tok);
-        mark[li] = 1;
         const vb_line *ln = &L.v.v[li];
         size_t in_start = input_of_view(t, ln->start);
         if (ln->start < body_start || ln->start >= body_end || in_start >= closing_start ||
             (ln->flags & VB_LINE_TABLE)) {
+            mark[li] = 1;
             i = j;
             continue;
         }
         int best = -1;
         fit bf, f;
         for (size_t k = i; k < j; k++) {
+            /* "Điều", "Mục", "Chương" open a line in capitals; "danh" /
+             * "mục 35 thủ tục" is a wrapped word */
+            if (S->lv[rd.v[k].lv].rd == RD_NUMBER && vb_orig_case(t, ln->text) < 0)
+                continue;
             if (S->lv[rd.v[k].lv].rd != RD_NUMBER &&
                 wrapped_word(doc, &L, mark, li, &rd.v[k], S->lv[rd.v[k].lv].rd == RD_ROMAN, S->lead_max_lines))
                 continue;
+            /* a line that looks numbered (1: ends a title above it) */
+            mark[li] = 1;
             if (!find_fit(S, &O, &rd.v[k], &f))
                 continue;
             int score = f.depth * 2 + (rd.v[k].ocr ? 1 : 0);
