@@ -215,6 +215,7 @@ typedef struct {
     long c[MAX_PATH];           /* the value(s); 0 = unreadable */
     bool ocr;                   /* roman written with OCR look-alikes (1, l) */
     bool ocr_digit;             /* one of them is the digit 1 */
+    bool caps;                  /* the line is an upper-case title */
     bool roman_tok;             /* a number reader saw a roman numeral */
     char norm[8];               /* the numeral with look-alikes replaced */
     int32_t letter;             /* letter as printed, lower case */
@@ -431,6 +432,12 @@ static bool sibling_fit(const state *S, const frame *f, const reading *r, frame 
                 return false;
             /* "111." after "I.": III, with II skipped like a canonical one */
         }
+    }
+    /* a part numbered like the one before it ("IV. PHÂN CÔNG …", "IV. TỔ
+     * CHỨC THỰC HIỆN"): a typo for the next one when it is a title too */
+    if (d->rd == RD_ROMAN && !r->ocr && r->caps && r->c[0] == f->c[0] && want <= VB_ROMAN_MAX) {
+        nf->c[0] = want;
+        return true;
     }
     if (r->c[0] >= want && r->c[0] <= want + S->roman_gap && (d->rd != RD_PATH)) {
         /* a skipped number goes on for numerals and articles, not letters */
@@ -1143,6 +1150,7 @@ static void run(void *st, vb_document *doc)
                 continue;
             /* a line that looks numbered (1: ends a title above it) */
             mark[li] = 1;
+            rd.v[k].caps = (ln->flags & VB_LINE_CAPS) != 0;
             if (!find_fit(S, &O, &rd.v[k], &f))
                 continue;
             int score = f.depth * 2 + (rd.v[k].ocr ? 1 : 0);
