@@ -911,8 +911,51 @@ static char *next_line_heading(const hctx *H, size_t li, vb_span *hs)
 }
 
 /* The role of a heading: the lexicon key found earliest in it (whole
- * words, punctuation dropped), the longer one on a tie, within the first
- * words of the heading. */
+ * words, punctuation dropped, a word may have lost one letter), the
+ * longer one on a tie, within the first words of the heading. */
+/* Heading word h (hl bytes) is key word k (kl bytes), or k with one
+ * letter lost: damaged text drops letters ("ĐCH" for "ĐÍCH", "YU" for
+ * "YÊU"), never adds them. */
+static bool word_is(const char *h, size_t hl, const char *k, size_t kl)
+{
+    if (hl == kl)
+        return !memcmp(h, k, kl);
+    if (kl < 3 || hl + 1 != kl)
+        return false;
+    size_t i = 0;
+    while (i < hl && h[i] == k[i])
+        i++;
+    return !memcmp(h + i, k + i + 1, hl - i);
+}
+
+/* The key's words from heading word w on (words: start offsets of the
+ * nw words of f, each ended by ' ' or NUL).  One word may have lost a
+ * letter when another of 3+ letters is whole ("muc dch", "yu cau"; not
+ * "bo co" for "bao cao"). */
+static bool words_match(const char *f, const size_t *words, size_t nw, size_t w, const char *key)
+{
+    size_t whole = 0, damaged = 0;
+    for (const char *k = key; *k; w++) {
+        while (*k == ' ')
+            k++;
+        if (!*k)
+            break;
+        if (w >= nw)
+            return false;
+        size_t kl = strcspn(k, " ");
+        const char *h = f + words[w];
+        size_t hl = strcspn(h, " ");
+        if (!word_is(h, hl, k, kl))
+            return false;
+        if (hl == kl)
+            whole += kl >= 3;
+        else
+            damaged++;
+        k += kl;
+    }
+    return damaged == 0 || (damaged == 1 && whole > 0);
+}
+
 static const char *role_of(const state *S, const char *heading, long max_lead)
 {
     if (!heading || !S->roles)
@@ -926,31 +969,23 @@ static const char *role_of(const state *S, const char *heading, long max_lead)
         f[n++] = c;
     }
     f[n] = 0;
+    /* the role word leads the heading ("Các nhiệm vụ …"); one deep inside
+     * a long title ("… cho mục đích sản xuất") names something else */
+    size_t words[64], nw = 0;
+    for (size_t i = 0; f[i] && nw < 64; i++)
+        if (f[i] != ' ' && (i == 0 || f[i - 1] == ' '))
+            words[nw++] = i;
     const char *best = NULL;
-    size_t best_pos = (size_t)-1, best_len = 0;
-    for (size_t e = 0; e < S->roles->n; e++) {
-        const char *key = S->roles->entries[e].key;
-        size_t kl = strlen(key);
-        for (const char *p = strstr(f, key); p; p = strstr(p + 1, key)) {
-            size_t pos = (size_t)(p - f);
-            if ((pos == 0 || f[pos - 1] == ' ') && (p[kl] == 0 || p[kl] == ' ')) {
-                /* the role word leads the heading ("Các nhiệm vụ …"); one
-                 * deep inside a long title ("… cho mục đích sản xuất")
-                 * names something else */
-                size_t words = 0;
-                for (size_t q = 0; q < pos; q++)
-                    words += f[q] == ' ';
-                if ((long)words > max_lead)
-                    break;
-                if (pos < best_pos || (pos == best_pos && kl > best_len)) {
-                    best = S->roles->entries[e].value;
-                    best_pos = pos;
-                    best_len = kl;
-                }
-                break;
+    size_t best_len = 0;
+    for (size_t w = 0; w < nw && (long)w <= max_lead && !best; w++)
+        for (size_t e = 0; e < S->roles->n; e++) {
+            const char *key = S->roles->entries[e].key;
+            size_t kl = strlen(key);
+            if (kl > best_len && words_match(f, words, nw, w, key)) {
+                best = S->roles->entries[e].value;
+                best_len = kl;
             }
         }
-    }
     free(f);
     return best;
 }
