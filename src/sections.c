@@ -50,7 +50,7 @@ typedef struct {
     level_def lv[MAX_LEVELS];
     size_t nlv;
     size_t m_split, m_bullet, m_lead_in;
-    const vb_lexicon *roles, *ordinals;
+    const vb_lexicon *roles, *ordinals, *open_words;
     int32_t alpha[2][MAX_ALPHA];
     size_t nalpha[2];
     long title_max_words, caps_max_words, named_max_outside, heading_max_chars;
@@ -176,6 +176,7 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->nalpha[1] = la ? parse_alphabet(S->alpha[1], la) : 0;
     S->roles = vb_grammar_lexicon(g, "sections.roles");
     S->ordinals = vb_grammar_lexicon(g, "sections.ordinals");
+    S->open_words = vb_grammar_lexicon(g, "sections.open_words");
     const vb_lexicon *lim = vb_grammar_lexicon(g, "sections.limits");
     S->title_max_words = limit(lim, "title_max_words", 20);
     S->word_title_max_words = limit(lim, "word_title_max_words", 60);
@@ -790,6 +791,47 @@ static size_t caps_run(const hctx *H, size_t a, size_t b, size_t *words)
     return n >= 2 ? end : 0;
 }
 
+/* The title ends in a word that leaves the sentence open ("Công bố kèm
+ * theo", "… vai trò của các"): a wrapped paragraph, no title.  The word
+ * is compared as written, lower case: "để" leaves a sentence open, the
+ * "đê" of a dike does not (sections.open_words: folded key, written
+ * value). */
+static bool ends_open(const state *S, const char *h)
+{
+    if (!S->open_words || !h)
+        return false;
+    size_t n = strlen(h);
+    while (n && strchr(" :,;-", h[n - 1]))
+        n--;
+    size_t b = n;
+    while (b && h[b - 1] != ' ')
+        b--;
+    if (b == n || n - b > 16)
+        return false;
+    char *f = vb_fold_utf8(h + b, n - b);
+    const char *v = vb_lexicon_get(S->open_words, f, strlen(f));
+    free(f);
+    if (!v)
+        return false;
+    /* lower case the word as written, letter by letter */
+    char w[80];
+    size_t o = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)h + b, *e = (const utf8proc_uint8_t *)h + n;
+    while (p < e && o + 4 < sizeof w) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, e - p, &cp);
+        if (k <= 0)
+            return false;
+        o += (size_t)utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)w + o);
+        p += k;
+    }
+    w[o] = 0;
+    char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)w);
+    bool open = nfc && !strcmp(nfc, v);
+    free(nfc);
+    return open;
+}
+
 static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *hs)
 {
     const state *S = H->S;
@@ -875,8 +917,11 @@ static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *
     }
     if (!ok)
         return NULL;
+    char *h = vb_clean_fold_range(&H->doc->arena, t, a, b);
+    if (ends_open(S, h))
+        return NULL;
     *hs = vb_span_from_fold(t, a, b);
-    return vb_clean_fold_range(&H->doc->arena, t, a, b);
+    return h;
 }
 
 /* The number stands alone ("Chương I"): the title is on the next line. */
