@@ -10,11 +10,16 @@
  * child, or first item of a deeper level), the innermost fit first.  A
  * number that fits nowhere (a wrapped line starting with "2.", a year) is
  * body text.  OCR numerals are read as the sequence expects them: "I1."
- * after "I." is II.
+ * after "I." is II (numerals.h).  Some readings are words before they
+ * are numbers: a roman "vị." that lost its diacritic, a number opening a
+ * line in mid-sentence, a lower-case "mục 35" (wrapped_word and the run
+ * loop).
  *
  * Then each section gets its heading (a title on the numbered line, a bold
- * run-in label, or null for a numbered paragraph), its role from the
- * heading lexicon, and its span.  Spans tile the body: the preamble runs
+ * run-in label, or null for a numbered paragraph: one that ends a
+ * sentence, announces what follows, ends in an open word like "của", or
+ * runs on after a bold number), its role from the heading lexicon, and
+ * its span.  Spans tile the body: the preamble runs
  * from 0 to the first section, every section runs to the start of the next
  * section that is not its descendant, the last ones to the closing, which
  * the closing stage found before this one ran.
