@@ -101,6 +101,28 @@ static void split_line(vb_document *doc, char *v, size_t a, size_t b, vb_matcher
     }
 }
 
+/* Upper-case roman numbers after the ends of sentences in view[a,b):
+ * "… như sau: I. MỤC ĐÍCH … hiệu quả. II. NỘI DUNG …" is an outline run
+ * together on one line, not a paragraph that cites a number. */
+static size_t run_in_romans(vb_document *doc, const char *v, size_t a, size_t b, vb_matcher *split,
+                            size_t enough)
+{
+    size_t n = 0;
+    for (size_t pos = a; n < enough && pos < b && vb_match(doc, split, v, b, pos, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(split);
+        size_t s, e;
+        if (vb_group(split, "stop", &s, &e)) {
+            size_t i = e;
+            while (i < b && (v[i] == 'i' || v[i] == 'v' || v[i] == 'x'))
+                i++;
+            if (i > e && i < b && v[i] == '.' && vb_orig_case(&doc->text, e) > 0)
+                n++;
+        }
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+    return n;
+}
+
 size_t vb_lines_find(const vb_lines *L, size_t off)
 {
     size_t lo = 0, hi = L->v.n;
@@ -139,7 +161,9 @@ static void shape(vb_lines *L, const vb_text *t, vb_line *ln)
     size_t u = line_utf8_start(t, ln->start), ue = a < t->fold_len ? t->fold_map[a] : t->utf8_len;
     while (u < ue && (t->utf8[u] == ' ' || t->utf8[u] == '\t'))
         u++;
-    if (u < t->utf8_len && t->utf8[u] == '|')
+    /* a table row has cells; a lone | at a line start is an OCR'd I */
+    size_t ul = ln->end < t->fold_len ? t->fold_map[ln->end] : t->utf8_len;
+    if (u < ul && t->utf8[u] == '|' && memchr(t->utf8 + u + 1, '|', ul - u - 1))
         ln->flags |= VB_LINE_TABLE;
     if (u + 1 < t->utf8_len && t->utf8[u] == '*' && (t->utf8[u + 1] == ' ' || t->utf8[u + 1] == '\t'))
         ln->flags |= VB_LINE_BULLET;
@@ -208,15 +232,28 @@ void vb_lines_build(vb_lines *L, vb_document *doc, vb_matcher *split, vb_matcher
     memcpy(L->view, t->fold, L->len);
     L->view[L->len] = 0;
 
-    size_t nl = 1;
-    for (size_t i = 0; i < L->len; i++)
-        nl += L->view[i] == '\n';
-    bool unbroken = L->len / nl > lim->unbroken_avg;
+    /* lines holding text: blank lines and a final newline say nothing
+     * about whether the text kept its breaks (a one-line document ends
+     * with one) */
+    size_t nl = 0;
+    bool text = false;
+    for (size_t i = 0; i < L->len; i++) {
+        if (L->view[i] == '\n') {
+            nl += text;
+            text = false;
+        } else if (!is_space(L->view[i])) {
+            text = true;
+        }
+    }
+    nl += text;
+    /* a text of a few lines cannot show that it kept its breaks */
+    bool unbroken = nl && (L->len / nl > lim->unbroken_avg || nl <= lim->unbroken_max_lines);
     size_t split_above = unbroken ? lim->split_min : lim->split_always;
     for (size_t a = 0; a < L->len;) {
         const char *nlp = memchr(L->view + a, '\n', L->len - a);
         size_t b = nlp ? (size_t)(nlp - L->view) : L->len;
-        if (b - a > split_above)
+        if (b - a > split_above ||
+            (b - a > lim->split_min && run_in_romans(doc, L->view, a, b, split, 2) >= 2))
             split_line(doc, L->view, a, b, split);
         a = b + 1;
     }
@@ -252,6 +289,15 @@ void vb_lines_build(vb_lines *L, vb_document *doc, vb_matcher *split, vb_matcher
         }
     }
     free(hist);
+    /* text that was never hard-wrapped (a line per paragraph, or a few
+     * short lines) has no wrap width: a line as wide as the widest says
+     * nothing there.  Hard wrapping shows in lines that go on with a
+     * sentence in lower case. */
+    size_t lower = 0;
+    for (size_t i = 1; i < L->v.n; i++)
+        lower += (L->v.v[i].flags & VB_LINE_LOWER) && !(L->v.v[i - 1].flags & (VB_LINE_BLANK | VB_LINE_STOP));
+    if (lower < lim->wrapped_min_lines)
+        L->wrap = WIDTH_CAP;
     size_t full = L->wrap * lim->long_pct / 100;
     for (size_t i = 0; i < L->v.n; i++) {
         vb_line *ln = &L->v.v[i];

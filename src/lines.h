@@ -7,7 +7,8 @@
  * starts in lower case, upper-case title, full width) so that the section
  * stage can reason about lines without looking at bytes again.
  *
- * Text that lost its line breaks (a whole document on one line) gets
+ * Text that lost its line breaks (a whole document on one line, or an
+ * outline run together in one line: "… I. MỤC ĐÍCH … II. NỘI DUNG …") gets
  * virtual breaks: the view is a copy of the fold, byte for byte, in which
  * the space before a likely item number ("… như sau: I. MỤC ĐÍCH") is
  * replaced by '\n'.  Offsets in the view are offsets in the fold.
@@ -45,9 +46,11 @@ typedef struct {
 
 typedef struct {
     size_t unbroken_avg;            /* mean line length above which breaks were lost */
+    size_t unbroken_max_lines;      /* a text of at most this many lines may have lost them */
     size_t split_min;               /* in such text, lines longer than this get split */
     size_t split_always;            /* any line longer than this gets split */
     unsigned long_pct;              /* a line this % of the wrap width is full */
+    size_t wrapped_min_lines;       /* continuation lines that show hard wrapping */
 } vb_lines_limits;
 
 /* Builds the view and the line table.  `split` finds the spaces before

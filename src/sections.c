@@ -10,11 +10,16 @@
  * child, or first item of a deeper level), the innermost fit first.  A
  * number that fits nowhere (a wrapped line starting with "2.", a year) is
  * body text.  OCR numerals are read as the sequence expects them: "I1."
- * after "I." is II.
+ * after "I." is II (numerals.h).  Some readings are words before they
+ * are numbers: a roman "vị." that lost its diacritic, a number opening a
+ * line in mid-sentence, a lower-case "mục 35" (wrapped_word and the run
+ * loop).
  *
  * Then each section gets its heading (a title on the numbered line, a bold
- * run-in label, or null for a numbered paragraph), its role from the
- * heading lexicon, and its span.  Spans tile the body: the preamble runs
+ * run-in label, or null for a numbered paragraph: one that ends a
+ * sentence, announces what follows, ends in an open word like "của", or
+ * runs on after a bold number), its role from the heading lexicon, and
+ * its span.  Spans tile the body: the preamble runs
  * from 0 to the first section, every section runs to the start of the next
  * section that is not its descendant, the last ones to the closing, which
  * the closing stage found before this one ran.
@@ -26,13 +31,13 @@
 #include <utf8proc.h>
 
 #include "lines.h"
+#include "numerals.h"
 #include "vb_internal.h"
 
 #define MAX_LEVELS 12           /* numbering levels a grammar may define */
 #define MAX_PATH 6              /* components of a dotted number 1.2.3.4.5.6 */
 #define MAX_DEPTH 16            /* open sections on the outline stack */
 #define MAX_ALPHA 32            /* letters of an alphabet */
-#define MAX_ROMAN 39            /* XXXIX: larger "numerals" are words */
 #define ID_MAX 160              /* bytes of a section id */
 
 typedef enum { RD_ROMAN, RD_NUMBER, RD_PATH, RD_LETTER } reader;
@@ -50,10 +55,12 @@ typedef struct {
     level_def lv[MAX_LEVELS];
     size_t nlv;
     size_t m_split, m_bullet, m_lead_in;
-    const vb_lexicon *roles, *ordinals;
+    const vb_lexicon *roles, *ordinals, *open_words;
     int32_t alpha[2][MAX_ALPHA];
     size_t nalpha[2];
     long title_max_words, caps_max_words, named_max_outside, heading_max_chars;
+    long word_title_max_words;     /* titles after Điều, Chương, Phần */
+    long role_max_lead_words;      /* words before a role word in a heading */
     long lead_max_lines, lead_max_blank, roman_gap;
     unsigned short_first_pct;
     vb_lines_limits ll;
@@ -174,8 +181,11 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->nalpha[1] = la ? parse_alphabet(S->alpha[1], la) : 0;
     S->roles = vb_grammar_lexicon(g, "sections.roles");
     S->ordinals = vb_grammar_lexicon(g, "sections.ordinals");
+    S->open_words = vb_grammar_lexicon(g, "sections.open_words");
     const vb_lexicon *lim = vb_grammar_lexicon(g, "sections.limits");
     S->title_max_words = limit(lim, "title_max_words", 20);
+    S->word_title_max_words = limit(lim, "word_title_max_words", 60);
+    S->role_max_lead_words = limit(lim, "role_max_lead_words", 8);
     S->caps_max_words = limit(lim, "caps_max_words", 40);
     S->named_max_outside = limit(lim, "named_max_outside_words", 8);
     S->heading_max_chars = limit(lim, "heading_max_chars", 300);
@@ -183,7 +193,9 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->lead_max_blank = limit(lim, "lead_max_blank", 3);
     S->roman_gap = limit(lim, "roman_gap", 1);
     S->ll.long_pct = (unsigned)limit(lim, "long_line_pct", 75);
+    S->ll.wrapped_min_lines = (size_t)limit(lim, "wrapped_min_lines", 2);
     S->ll.unbroken_avg = (size_t)limit(lim, "unbroken_avg_line", 600);
+    S->ll.unbroken_max_lines = (size_t)limit(lim, "unbroken_max_lines", 3);
     S->ll.split_min = (size_t)limit(lim, "split_min", 160);
     S->ll.split_always = (size_t)limit(lim, "split_always", 6000);
     S->short_first_pct = (unsigned)limit(lim, "short_first_pct", 55);
@@ -201,54 +213,6 @@ static void fini(void *st)
 
 /* ------------------------------------------------------------- numbers */
 
-static long roman_value(const char *s)
-{
-    long v = 0;
-    for (size_t i = 0; s[i]; i++) {
-        long c = s[i] == 'i' ? 1 : s[i] == 'v' ? 5 : s[i] == 'x' ? 10 : 0;
-        long nx = s[i + 1] == 'i' ? 1 : s[i + 1] == 'v' ? 5 : s[i + 1] == 'x' ? 10 : 0;
-        if (!c)
-            return 0;
-        v += c < nx ? -c : c;
-    }
-    return v;
-}
-
-/* Canonical lower-case numeral of 1..MAX_ROMAN into buf (>= 8 bytes). */
-static void roman_str(long v, char *buf)
-{
-    static const char *const tens[] = {"", "x", "xx", "xxx"};
-    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
-    if (v < 1 || v > MAX_ROMAN) {
-        buf[0] = 0;
-        return;
-    }
-    snprintf(buf, 8, "%s%s", tens[v / 10], ones[v % 10]);
-}
-
-/* Edit distance of two short strings (numerals: at most 7 bytes). */
-static size_t lev(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 7 || lb > 7)
-        return 99;
-    size_t d[8][8];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t m = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < m)
-                m = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < m)
-                m = d[i][j - 1] + 1;
-            d[i][j] = m;
-        }
-    return d[la][lb];
-}
-
 /* One way to read the number of a line. */
 typedef struct {
     int lv;
@@ -256,25 +220,24 @@ typedef struct {
     int n;                      /* components (path), else 1 */
     long c[MAX_PATH];           /* the value(s); 0 = unreadable */
     bool ocr;                   /* roman written with OCR look-alikes (1, l) */
+    bool ocr_digit;             /* one of them is the digit 1 */
+    bool caps;                  /* the line is an upper-case title */
     bool roman_tok;             /* a number reader saw a roman numeral */
     char norm[8];               /* the numeral with look-alikes replaced */
     int32_t letter;             /* letter as printed, lower case */
     int32_t letter_orig;        /* letter as printed */
 } reading;
 
-/* A roman numeral, with OCR look-alikes (1, l for I) noted. */
+/* A roman numeral, with OCR look-alikes (1, l, |) noted. */
 static bool read_roman(reading *r, const char *t, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        char c = t[i];
-        r->ocr |= c == '1' || c == 'l';
-        r->norm[i] = c == '1' || c == 'l' ? 'i' : c;
-    }
-    r->norm[len] = 0;
-    long val = roman_value(r->norm);
-    char canon[8];
-    roman_str(val, canon);
-    r->c[0] = strcmp(canon, r->norm) ? 0 : val;
+    vb_roman rm;
+    if (!vb_roman_read(t, len, &rm))
+        return false;
+    r->ocr = rm.ocr;
+    r->ocr_digit = rm.ocr_digit;
+    memcpy(r->norm, rm.norm, sizeof r->norm);
+    r->c[0] = rm.value;
     /* a numeral that is no numeral ("iiii") may still be an OCR'd one */
     return r->c[0] > 0 || r->ocr;
 }
@@ -344,8 +307,17 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
         }
         r->roman_tok = true;
         return read_roman(r, t, len);
-    case RD_ROMAN:
+    case RD_ROMAN: {
+        /* "|I." at a line start: the fold made the | a space */
+        size_t u = r->tok ? doc->text.fold_map[r->tok - 1] : 0;
+        if (r->tok && v[r->tok - 1] == ' ' && doc->text.utf8[u] == '|' && len + 1 < sizeof r->norm) {
+            char buf[sizeof r->norm];
+            buf[0] = '|';
+            memcpy(buf + 1, t, len);
+            return read_roman(r, buf, len + 1);
+        }
         return romanish && read_roman(r, t, len);
+    }
     }
     return false;
 }
@@ -411,8 +383,9 @@ static bool is_first(const state *S, const outline *O, const reading *r, bool co
         return S->nalpha[0] && r->letter == S->alpha[0][0];
     case RD_ROMAN:
     case RD_NUMBER:
+        /* an OCR'd numeral starts nothing, but for "l." (I): "1." is arabic */
         if (r->ocr)
-            return false;
+            return d->rd == RD_ROMAN && !strcmp(r->norm, "i") && !r->ocr_digit;
         return r->c[0] == 1 || (cont && d->continues && last > 0 && r->c[0] == last + 1);
     }
     return false;
@@ -455,15 +428,22 @@ static bool sibling_fit(const state *S, const frame *f, const reading *r, frame 
     if (d->rd == RD_ROMAN || (d->rd == RD_NUMBER && r->roman_tok)) {
         if (r->ocr) {
             /* OCR numerals read as the sequence expects: I1 = II, I1II = III */
-            char exp[8];
-            roman_str(want, exp);
-            if (exp[0] && (!strcmp(r->norm, exp) ||
-                           (strlen(r->norm) >= strlen(exp) && lev(r->norm, exp) <= 1))) {
+            vb_roman rm = {r->c[0], r->ocr, r->ocr_digit, {0}};
+            memcpy(rm.norm, r->norm, sizeof rm.norm);
+            if (vb_roman_means(&rm, want)) {
                 nf->c[0] = want;
                 return true;
             }
-            return false;
+            if (!r->c[0])
+                return false;
+            /* "111." after "I.": III, with II skipped like a canonical one */
         }
+    }
+    /* a part numbered like the one before it ("IV. PHÂN CÔNG …", "IV. TỔ
+     * CHỨC THỰC HIỆN"): a typo for the next one when it is a title too */
+    if (d->rd == RD_ROMAN && !r->ocr && r->caps && r->c[0] == f->c[0] && want <= VB_ROMAN_MAX) {
+        nf->c[0] = want;
+        return true;
     }
     if (r->c[0] >= want && r->c[0] <= want + S->roman_gap && (d->rd != RD_PATH)) {
         /* a skipped number goes on for numerals and articles, not letters */
@@ -507,7 +487,7 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
         }
     }
     out->depth = O->n;
-    if (r->ocr)
+    if (r->ocr && !is_first(S, O, r, false))
         return false;
     if (O->n == 0) {
         /* the first item: numbering starts at 1 (or as allowed) */
@@ -525,6 +505,65 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
         return true;
     }
     return false;
+}
+
+/* The raw line ends a bold run: "Tổ chức thực hiện**" closes a title. */
+static bool ends_bold(const vb_text *t, const vb_line *ln)
+{
+    if (ln->text_end <= ln->text)
+        return false;
+    size_t u = vb_fold_char_end(t, ln->text_end - 1);
+    while (u < t->utf8_len && (t->utf8[u] == ' ' || t->utf8[u] == '\t'))
+        u++;
+    return u + 1 < t->utf8_len && t->utf8[u] == '*' && t->utf8[u + 1] == '*';
+}
+
+/* A number at a line start that is a word of the sentence the line above
+ * leaves open: "đơn" / "vị. Kinh phí …" folds to a roman "vi.", an
+ * upper-case "ĐƠN" / "VI." in text without diacritics looks the same, and
+ * "có thêm" / "2. 500 hộ …" is a wrapped figure.  A roman token whose
+ * diacritic the fold dropped is a word (no numeral has one); a number is
+ * one when the line above is a full-width wrapped line that ends no
+ * sentence (and is no numbered title itself) while the numbered line is
+ * no upper-case title, and, for arabic numbers and letters (whose items
+ * often lack a final stop), the text after it starts with a figure or a
+ * lower-case word.  Levels named by a word (Điều, Chương, Phần) have
+ * their own guard in the grammar. */
+static bool wrapped_word(const vb_document *doc, const vb_lines *L, const unsigned char *mark, size_t li,
+                         const reading *r, bool roman, long max_lines)
+{
+    const vb_text *t = &doc->text;
+    size_t u = t->fold_map[r->tok], ue = vb_fold_char_end(t, r->tok_end - 1);
+    for (size_t i = u; roman && i < ue; i++)
+        if ((unsigned char)t->utf8[i] >= 0x80)
+            return true;
+    const vb_line *v = L->v.v;
+    unsigned closed = VB_LINE_BLANK | VB_LINE_STOP | VB_LINE_CAPS | VB_LINE_TABLE | VB_LINE_VEND | VB_LINE_NOISE;
+    if (li == 0 || (v[li].flags & VB_LINE_CAPS))
+        return false;
+    /* an item goes on in words that start a sentence; a figure or a
+     * lower-case word after "2." says the line goes on with one */
+    if (!roman) {
+        size_t a = r->rest;
+        bool lower = a < v[li].text_end && isalpha((unsigned char)L->view[a]) && vb_orig_case(t, a) < 0;
+        if (!lower && !(a < v[li].text_end && isdigit((unsigned char)L->view[a])))
+            return false;
+    }
+    /* the paragraph the line above ends: it is open when it wraps full
+     * width without ending a sentence or a bold title */
+    size_t p = li - 1;
+    if (!(v[p].flags & VB_LINE_LONG) || (v[p].flags & closed) || ends_bold(t, &v[p]))
+        return false;
+    for (long n = 1; p > 0 && !mark[p] && (v[p - 1].flags & VB_LINE_LONG) && !(v[p - 1].flags & closed); n++) {
+        if (n > max_lines)
+            return true;    /* too long for a title: running text */
+        p--;
+    }
+    /* a numbered title that wraps ("Điều 31. Báo cáo … ở nước ngoài" /
+     * "của doanh nghiệp …"), also after a short first line, closes */
+    if (mark[p] || (p > 0 && mark[p - 1] && (v[p].flags & VB_LINE_LOWER)))
+        return false;
+    return true;
 }
 
 /* ------------------------------------------------------------ headings */
@@ -582,9 +621,10 @@ static bool inner_stop(const vb_text *t, const char *v, size_t a, size_t b)
             return true;
         if (c != '.')
             continue;
-        /* "nay. Tổ chức": a word of 4+ letters, then a capital; not "TP. Hồ" */
+        /* "nay. Tổ chức", "năm 2024. Nơi": a word of 4+ letters or
+         * digits, then a capital; not "TP. Hồ" */
         size_t s = i, n = 0;
-        while (s > a && isalpha((unsigned char)v[s - 1]))
+        while (s > a && isalnum((unsigned char)v[s - 1]))
             s--, n++;
         size_t j = i + 1;
         while (j < b && v[j] == ' ')
@@ -756,6 +796,47 @@ static size_t caps_run(const hctx *H, size_t a, size_t b, size_t *words)
     return n >= 2 ? end : 0;
 }
 
+/* The title ends in a word that leaves the sentence open ("Công bố kèm
+ * theo", "… vai trò của các"): a wrapped paragraph, no title.  The word
+ * is compared as written, lower case: "để" leaves a sentence open, the
+ * "đê" of a dike does not (sections.open_words: folded key, written
+ * value). */
+static bool ends_open(const state *S, const char *h)
+{
+    if (!S->open_words || !h)
+        return false;
+    size_t n = strlen(h);
+    while (n && strchr(" :,;-", h[n - 1]))
+        n--;
+    size_t b = n;
+    while (b && h[b - 1] != ' ')
+        b--;
+    if (b == n || n - b > 16)
+        return false;
+    char *f = vb_fold_utf8(h + b, n - b);
+    const char *v = vb_lexicon_get(S->open_words, f, strlen(f));
+    free(f);
+    if (!v)
+        return false;
+    /* lower case the word as written, letter by letter */
+    char w[80];
+    size_t o = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)h + b, *e = (const utf8proc_uint8_t *)h + n;
+    while (p < e && o + 4 < sizeof w) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, e - p, &cp);
+        if (k <= 0)
+            return false;
+        o += (size_t)utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)w + o);
+        p += k;
+    }
+    w[o] = 0;
+    char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)w);
+    bool open = nfc && !strcmp(nfc, v);
+    free(nfc);
+    return open;
+}
+
 static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *hs)
 {
     const state *S = H->S;
@@ -830,14 +911,22 @@ static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *
         /* a title that names something in quotes may end with a stop */
         ok = last == '.' && named_title(S, v, a, b) && !inner_stop(t, v, a, b - 1);
     } else {
-        ok = (long)w <= (caps ? S->caps_max_words : S->title_max_words) && !inner_stop(t, v, a, b) &&
+        /* after "Điều 3." a title may run long ("Danh mục … do Bộ Công
+         * an chủ trì soạn thảo"): the word says it is one */
+        long max = caps ? S->caps_max_words : S->title_max_words;
+        if (S->lv[r->lv].rd == RD_NUMBER && max < S->word_title_max_words)
+            max = S->word_title_max_words;
+        ok = (long)w <= max && !inner_stop(t, v, a, b) &&
              !inner_colon(v, a, last == ':' ? e - 1 : b) &&
              !vb_match(H->doc, &H->S->ms.m[S->m_lead_in], v, b, a, 0);
     }
     if (!ok)
         return NULL;
+    char *h = vb_clean_fold_range(&H->doc->arena, t, a, b);
+    if (ends_open(S, h))
+        return NULL;
     *hs = vb_span_from_fold(t, a, b);
-    return vb_clean_fold_range(&H->doc->arena, t, a, b);
+    return h;
 }
 
 /* The number stands alone ("Chương I"): the title is on the next line. */
@@ -871,20 +960,53 @@ static char *next_line_heading(const hctx *H, size_t li, vb_span *hs)
     return vb_clean_fold_range(&H->doc->arena, &H->doc->text, ln->text, b);
 }
 
-static char *heading_of(const hctx *H, size_t li, const reading *r, vb_span *hs)
+/* The role of a heading: the lexicon key found earliest in it (whole
+ * words, punctuation dropped, a word may have lost one letter), the
+ * longer one on a tie, within the first words of the heading. */
+/* Heading word h (hl bytes) is key word k (kl bytes), or k with one
+ * letter lost: damaged text drops letters ("ĐCH" for "ĐÍCH", "YU" for
+ * "YÊU"), never adds them. */
+static bool word_is(const char *h, size_t hl, const char *k, size_t kl)
 {
-    const vb_line *ln = &H->L->v.v[li];
-    char *h = bold_heading(H, ln, r, hs);
-    if (!h && r->rest >= ln->text_end)
-        h = next_line_heading(H, li, hs);
-    else if (!h)
-        h = plain_heading(H, li, r, hs);
-    return tidy(&H->doc->arena, h);
+    if (hl == kl)
+        return !memcmp(h, k, kl);
+    if (kl < 3 || hl + 1 != kl)
+        return false;
+    size_t i = 0;
+    while (i < hl && h[i] == k[i])
+        i++;
+    return !memcmp(h + i, k + i + 1, hl - i);
 }
 
-/* The role of a heading: the lexicon key found earliest in it (whole
- * words, punctuation dropped), the longer one on a tie. */
-static const char *role_of(const state *S, const char *heading)
+/* The key's words from heading word w on (words: start offsets of the
+ * nw words of f, each ended by ' ' or NUL).  One word may have lost a
+ * letter when another of 3+ letters is whole ("muc dch", "yu cau"; not
+ * "bo co" for "bao cao"). */
+static bool words_match(const char *f, const size_t *words, size_t nw, size_t w, const char *key)
+{
+    size_t whole = 0, damaged = 0;
+    for (const char *k = key; *k; w++) {
+        while (*k == ' ')
+            k++;
+        if (!*k)
+            break;
+        if (w >= nw)
+            return false;
+        size_t kl = strcspn(k, " ");
+        const char *h = f + words[w];
+        size_t hl = strcspn(h, " ");
+        if (!word_is(h, hl, k, kl))
+            return false;
+        if (hl == kl)
+            whole += kl >= 3;
+        else
+            damaged++;
+        k += kl;
+    }
+    return damaged == 0 || (damaged == 1 && whole > 0);
+}
+
+static const char *role_of(const state *S, const char *heading, long max_lead)
 {
     if (!heading || !S->roles)
         return NULL;
@@ -897,25 +1019,61 @@ static const char *role_of(const state *S, const char *heading)
         f[n++] = c;
     }
     f[n] = 0;
+    /* the role word leads the heading ("Các nhiệm vụ …"); one deep inside
+     * a long title ("… cho mục đích sản xuất") names something else */
+    size_t words[64], nw = 0;
+    for (size_t i = 0; f[i] && nw < 64; i++)
+        if (f[i] != ' ' && (i == 0 || f[i - 1] == ' '))
+            words[nw++] = i;
     const char *best = NULL;
-    size_t best_pos = (size_t)-1, best_len = 0;
-    for (size_t e = 0; e < S->roles->n; e++) {
-        const char *key = S->roles->entries[e].key;
-        size_t kl = strlen(key);
-        for (const char *p = strstr(f, key); p; p = strstr(p + 1, key)) {
-            size_t pos = (size_t)(p - f);
-            if ((pos == 0 || f[pos - 1] == ' ') && (p[kl] == 0 || p[kl] == ' ')) {
-                if (pos < best_pos || (pos == best_pos && kl > best_len)) {
-                    best = S->roles->entries[e].value;
-                    best_pos = pos;
-                    best_len = kl;
-                }
-                break;
+    size_t best_len = 0;
+    for (size_t w = 0; w < nw && (long)w <= max_lead && !best; w++)
+        for (size_t e = 0; e < S->roles->n; e++) {
+            const char *key = S->roles->entries[e].key;
+            size_t kl = strlen(key);
+            if (kl > best_len && words_match(f, words, nw, w, key)) {
+                best = S->roles->entries[e].value;
+                best_len = kl;
             }
         }
-    }
     free(f);
     return best;
+}
+
+/* Only the number is bold and the text after it goes on on the next line
+ * ("**Điều 1.** Công bố kèm theo" / "Quyết định này …"): a label that runs
+ * into its paragraph, no title.  ("**Điều 2.** Tổ chức thực hiện" over
+ * "1. Giao …" is a title, and so is one that opens with a heading word.) */
+static bool bold_number_only(const hctx *H, size_t li, const reading *r)
+{
+    const vb_text *t = &H->doc->text;
+    const vb_line *ln = &H->L->v.v[li];
+    if (li + 1 >= H->L->v.n || H->mark[li + 1] || (H->L->v.v[li + 1].flags & VB_LINE_BLANK))
+        return false;
+    size_t u_line = ln->start ? vb_fold_char_end(t, ln->start - 1) : 0;
+    size_t u_tok = t->fold_map[r->tok];
+    size_t u_tokend = vb_fold_char_end(t, r->tok_end - 1);
+    size_t u_rest = r->rest < t->fold_len ? t->fold_map[r->rest] : t->utf8_len;
+    return u_rest > u_tokend && count_pairs(t->utf8, u_line, u_tok) % 2 == 1 &&
+           count_pairs(t->utf8, u_tokend, u_rest) % 2 == 1;
+}
+
+static char *heading_of(const hctx *H, size_t li, const reading *r, vb_span *hs)
+{
+    const vb_line *ln = &H->L->v.v[li];
+    char *h = bold_heading(H, ln, r, hs);
+    if (!h && r->rest >= ln->text_end)
+        h = next_line_heading(H, li, hs);
+    else if (!h) {
+        vb_span keep = *hs;
+        h = plain_heading(H, li, r, hs);
+        /* unless it opens with a heading word ("**1.** Kinh phí thực hiện") */
+        if (h && bold_number_only(H, li, r) && !(ln->flags & VB_LINE_CAPS) && !role_of(H->S, h, 0)) {
+            h = NULL;
+            *hs = keep;
+        }
+    }
+    return tidy(&H->doc->arena, h);
 }
 
 /* ---------------------------------------------------------------- run */
@@ -991,7 +1149,7 @@ static void segment(const state *S, const reading *r, const frame *nf, const fra
         snprintf(buf, cap, "%.*s", (int)k, (const char *)u);
     } else if (d->rd == RD_ROMAN || r->roman_tok) {
         char s[8];
-        roman_str(nf->c[0], s);
+        vb_roman_str(nf->c[0], s);
         for (size_t i = 0; s[i]; i++)
             s[i] = (char)toupper((unsigned char)s[i]);
         snprintf(buf, cap, "%s", s);
@@ -1057,17 +1215,27 @@ static void run(void *st, vb_document *doc)
         while (j < rd.n && rd.v[j].tok == rd.v[i].tok)
             j++;
         size_t li = vb_lines_find(&L, rd.v[i].tok);
-        mark[li] = 1;
         const vb_line *ln = &L.v.v[li];
         size_t in_start = input_of_view(t, ln->start);
         if (ln->start < body_start || ln->start >= body_end || in_start >= closing_start ||
             (ln->flags & VB_LINE_TABLE)) {
+            mark[li] = 1;
             i = j;
             continue;
         }
         int best = -1;
         fit bf, f;
         for (size_t k = i; k < j; k++) {
+            /* "Điều", "Mục", "Chương" open a line in capitals; "danh" /
+             * "mục 35 thủ tục" is a wrapped word */
+            if (S->lv[rd.v[k].lv].rd == RD_NUMBER && vb_orig_case(t, ln->text) < 0)
+                continue;
+            if (S->lv[rd.v[k].lv].rd != RD_NUMBER &&
+                wrapped_word(doc, &L, mark, li, &rd.v[k], S->lv[rd.v[k].lv].rd == RD_ROMAN, S->lead_max_lines))
+                continue;
+            /* a line that looks numbered (1: ends a title above it) */
+            mark[li] = 1;
+            rd.v[k].caps = (ln->flags & VB_LINE_CAPS) != 0;
             if (!find_fit(S, &O, &rd.v[k], &f))
                 continue;
             int score = f.depth * 2 + (rd.v[k].ocr ? 1 : 0);
@@ -1124,7 +1292,7 @@ static void run(void *st, vb_document *doc)
         const vb_line *ln = &L.v.v[sec_line.v[k]];
         s->heading_span = vb_span_from_fold(t, ln->text, ln->text_end);
         s->heading = heading_of(&H, sec_line.v[k], r, &s->heading_span);
-        s->role = role_of(S, s->heading);
+        s->role = role_of(S, s->heading, S->role_max_lead_words);
     }
 
     /* spans: a section ends where the next one at its level or above

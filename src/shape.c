@@ -6,10 +6,13 @@
  * the signature block: the type word, issuers and signers' titles are in
  * capitals, a person's name is capitalised word by word.  Stages that need
  * it look at the cleaned original (vb_clean_fold_range) through these.
+ * Also the roman numerals of item numbers as OCR prints them (numerals.h).
  */
+#include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
+#include "numerals.h"
 #include "vb_internal.h"
 
 /* Decodes one character; invalid bytes count as one non-letter. */
@@ -128,4 +131,71 @@ char *vb_upper_utf8(vb_arena *a, const char *s, size_t n)
     }
     out[o] = 0;
     return out;
+}
+
+/* ------------------------------------------------------- roman numerals */
+
+long vb_roman_value(const char *s)
+{
+    long v = 0;
+    for (size_t i = 0; s[i]; i++) {
+        long c = s[i] == 'i' ? 1 : s[i] == 'v' ? 5 : s[i] == 'x' ? 10 : 0;
+        long nx = s[i + 1] == 'i' ? 1 : s[i + 1] == 'v' ? 5 : s[i + 1] == 'x' ? 10 : 0;
+        if (!c)
+            return 0;
+        v += c < nx ? -c : c;
+    }
+    return v;
+}
+
+void vb_roman_str(long v, char *buf)
+{
+    static const char *const tens[] = {"", "x", "xx", "xxx"};
+    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    if (v < 1 || v > VB_ROMAN_MAX) {
+        buf[0] = 0;
+        return;
+    }
+    snprintf(buf, 8, "%s%s", tens[v / 10], ones[v % 10]);
+}
+
+bool vb_roman_read(const char *tok, size_t len, vb_roman *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!len || len >= sizeof out->norm)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = tok[i];
+        bool alike = c == '1' || c == 'l' || c == '|';
+        if (!alike && c != 'i' && c != 'v' && c != 'x')
+            return false;
+        out->ocr |= alike;
+        out->ocr_digit |= c == '1';
+        out->norm[i] = alike ? 'i' : c;
+    }
+    out->norm[len] = 0;
+    long val = vb_roman_value(out->norm);
+    char canon[8];
+    vb_roman_str(val, canon);
+    out->value = strcmp(canon, out->norm) ? 0 : val;
+    return true;
+}
+
+/* Edit distance of two short strings (numerals: at most 7 bytes). */
+static size_t short_distance(const char *a, const char *b)
+{
+    return vb_edit_distance(a, strlen(a), b, strlen(b));
+}
+
+bool vb_roman_means(const vb_roman *r, long want)
+{
+    char exp[8];
+    vb_roman_str(want, exp);
+    if (!exp[0])
+        return false;
+    /* a spelling that reads as a numeral means that numeral ("111" is
+     * iii, not ii with a stroke too many) */
+    if (!r->ocr || r->value > 0)
+        return r->value == want;
+    return !strcmp(r->norm, exp) || (strlen(r->norm) >= strlen(exp) && short_distance(r->norm, exp) <= 1);
 }
