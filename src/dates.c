@@ -57,6 +57,10 @@ int vb_date_in(const vb_document *doc, size_t fold_start, size_t fold_end)
         else
             hi = mid;
     }
+    /* A date that starts a little earlier and reaches into the range (its
+     * text holds the "ngày" the caller skipped) is the one asked for. */
+    if (lo > 0 && doc->dates.v[lo - 1].fold_end > fold_start)
+        return (int)(lo - 1);
     if (lo < doc->dates.n && doc->dates.v[lo].fold_start < fold_end)
         return (int)lo;
     return -1;

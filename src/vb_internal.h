@@ -340,8 +340,8 @@ extern const vb_stage vb_stage_movements;
 /* True when d/m/y is a day of the calendar; y == 0 means "no year given"
  * (29/2 is then allowed). */
 bool vb_valid_ymd(int y, int m, int d);
-/* Index of the first record of doc->dates (kept in text order) whose
- * fold_start lies in [fold_start, fold_end), or -1.  For stages that find
+/* Index of the first record of doc->dates (kept in text order) that
+ * overlaps [fold_start, fold_end), or -1.  For stages that find
  * a date's context (citation, deadline, period) and give it a role. */
 int vb_date_in(const vb_document *doc, size_t fold_start, size_t fold_end);
 
