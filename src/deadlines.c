@@ -16,11 +16,19 @@
 
 #include "vb_internal.h"
 
-enum { P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY, P_PAST_CONDITION };
+enum {
+    P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY, P_PAST_CONDITION, P_FORECAST, P_OFFENCE,
+    P_BRACKET_CONDITION,
+};
 static const char *const pattern_names[] = {
     "deadlines.dated", "deadlines.recurring", "deadlines.to", "deadlines.clause_yearly",
-    "deadlines.past_condition", NULL,
+    "deadlines.past_condition", "deadlines.forecast", "deadlines.offence",
+    "deadlines.bracket_condition", NULL,
 };
+
+/* How far back the words that turn a match into a forecast ("dự kiến sẽ")
+ * or an offence ("Chậm hoặc không thực hiện việc") are looked for. */
+#define LEAD_REACH 80
 
 /* How far a clause may reach on either side of a trigger: beyond this it
  * is no longer one duty (text with no punctuation, one-line documents). */
@@ -162,7 +170,37 @@ static char *find_recipient(deadlines_state *st, vb_document *doc, size_t from, 
     return clean_trimmed(doc, a, b);
 }
 
-static void run_dated(deadlines_state *st, vb_document *doc)
+/* True when pattern p matches the words of [from, to) that end at `to`
+ * (the pattern anchors itself with \z), looking back at most LEAD_REACH. */
+static bool lead_matches(deadlines_state *st, vb_document *doc, int p, size_t from, size_t to)
+{
+    if (to - from > LEAD_REACH)
+        from = to - LEAD_REACH;
+    return vb_match(doc, &st->ms.m[p], doc->text.fold, to, from, 0) > 0;
+}
+
+/* "(trước 01 tháng 7 năm 2025) ... (kể từ 01 tháng 7 năm 2025)": the
+ * "trước" at fold offset `trigger` opens a bracketed time set against
+ * another, a condition rather than a duty. */
+static bool bracket_condition(deadlines_state *st, vb_document *doc, size_t trigger)
+{
+    const char *f = doc->text.fold;
+    size_t p = trigger;
+    while (p > 0 && (f[p - 1] == ' ' || f[p - 1] == '\t'))
+        p--;
+    if (p == 0 || f[p - 1] != '(')
+        return false;
+    return vb_match(doc, &st->ms.m[P_BRACKET_CONDITION], f, doc->text.fold_len, p - 1, 0) > 0;
+}
+
+/* The date record a dated deadline took, and the role it had before. */
+typedef struct {
+    int date;
+    const char *role;
+} date_claim;
+typedef VB_VEC(date_claim) date_claims;
+
+static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims)
 {
     static const char *const before[] = {"bef", "bef2", NULL};
     static const char *const within[] = {"within", "within2", NULL};
@@ -195,12 +233,20 @@ static void run_dated(deadlines_state *st, vb_document *doc)
         if (has_task && !strcmp(relation, "before") &&
             vb_match(doc, &st->ms.m[P_PAST_CONDITION], fold, tb, ta, 0) > 0)
             continue;
+        if (group_any(m, before, &ga, &gb) && bracket_condition(st, doc, ga))
+            continue;
         size_t cs, ce;
         clause_bounds(&doc->text, ms, me, &cs, &ce);
+        /* "dự kiến sẽ hoàn thành trước ngày ...": expected, not assigned */
+        if (lead_matches(st, doc, P_FORECAST, cs, ms))
+            continue;
         if (!has_task)
             task_a = cs;
 
         vb_date *date = &doc->dates.v[di];
+        date_claim *c = VB_PUSH(*claims);
+        c->date = di;
+        c->role = date->role;
         date->role = "deadline";
         vb_deadline *d = VB_PUSH(doc->deadlines);
         memset(d, 0, sizeof *d);
@@ -246,6 +292,9 @@ static void run_recurring(deadlines_state *st, vb_document *doc, size_t n_dated)
         clause_bounds(&doc->text, ms, me, &cs, &ce);
         if (cs == last_clause)
             continue;               /* one duty per clause */
+        /* "Không báo cáo hoặc gửi báo cáo ... hằng năm": an offence */
+        if (lead_matches(st, doc, P_OFFENCE, cs, ms))
+            continue;
         /* a clause with a dated deadline already says when: its report
          * words ("báo cáo sơ kết 6 tháng đầu năm ... trước ngày 15/6")
          * are that deadline's task */
@@ -270,11 +319,55 @@ static void run_recurring(deadlines_state *st, vb_document *doc, size_t n_dated)
     }
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* A crawled web page puts a title and a summary above the document
+ * ("## Khẩn trương hoàn thành ... trước 30/11/2025"); they repeat a
+ * deadline of the body.  A deadline that ends before the header block
+ * and has the same due and recurrence as one inside the document is such
+ * a copy: it is dropped and its date gets back the role it had. */
+static void drop_web_copies(vb_document *doc, const date_claims *claims)
+{
+    const vb_span hs = doc->header.span;
+    if (hs.end <= hs.start || hs.start == 0)
+        return;
+    size_t n = doc->deadlines.n, kept = 0;
+    vb_deadline *v = doc->deadlines.v;
+    bool *drop = vb_xcalloc(n ? n : 1, sizeof *drop);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].span.end > hs.start)
+            continue;
+        for (size_t j = 0; j < n && !drop[i]; j++)
+            drop[i] = v[j].span.start >= hs.start && same_str(v[i].due, v[j].due) &&
+                      same_str(v[i].recurrence, v[j].recurrence);
+    }
+    for (size_t i = 0; i < claims->n; i++) {
+        if (!drop[i])
+            continue;
+        bool shared = false;        /* a kept deadline still points at the date */
+        for (size_t j = 0; j < claims->n && !shared; j++)
+            shared = !drop[j] && claims->v[j].date == claims->v[i].date;
+        if (!shared)
+            doc->dates.v[claims->v[i].date].role = claims->v[i].role;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!drop[i])
+            v[kept++] = v[i];
+    doc->deadlines.n = kept;
+    free(drop);
+}
+
 static void run(void *state, vb_document *doc)
 {
     deadlines_state *st = state;
-    run_dated(st, doc);
+    date_claims claims = {0};
+    run_dated(st, doc, &claims);
     run_recurring(st, doc, doc->deadlines.n);
+    drop_web_copies(doc, &claims);
+    free(claims.v);
 }
 
 const vb_stage vb_stage_deadlines = {"deadlines", init, run, fini};
