@@ -240,8 +240,25 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         /* "dự kiến sẽ hoàn thành trước ngày ...": expected, not assigned */
         if (lead_matches(st, doc, P_FORECAST, cs, ms))
             continue;
-        if (!has_task)
-            task_a = cs;
+        size_t task_b = trigger;
+        if (!has_task) {
+            /* no duty verb before the trigger: "Căn cứ ..., chậm nhất là
+             * ngày 15/12/2025, Ủy ban ... tiến hành ...": set off by
+             * commas, the duty is what follows the date */
+            size_t j = me;
+            while (j < ce && is_space(fold[j]))
+                j++;
+            if (j < ce && fold[j] == ',') {
+                task_a = j + 1;
+                task_b = ce;
+            } else if (ms - cs < CLAUSE_REACH) {
+                task_a = cs;
+            } else {
+                /* the clause start is not in reach: what lies before is
+                 * no one duty (a long enumeration, a table run together) */
+                task_a = task_b;
+            }
+        }
 
         vb_date *date = &doc->dates.v[di];
         date_claim *c = VB_PUSH(*claims);
@@ -263,7 +280,6 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
             d->recurrence = "annual";    /* báo cáo hằng năm ... trước ngày 15/11 */
         size_t kw;
         d->to = find_recipient(st, doc, cs, ce, &kw);
-        size_t task_b = trigger;
         if (d->to && kw > task_a && kw < task_b)
             task_b = kw;
         d->task = clean_trimmed(doc, task_a, task_b);
