@@ -30,6 +30,9 @@ static const char *const pattern_names[] = {
  * or an offence ("Chậm hoặc không thực hiện việc") are looked for. */
 #define LEAD_REACH 80
 
+/* How many words may follow a fronted date before the comma that ends it. */
+#define AFTER_DATE_WORDS 6
+
 /* How far a clause may reach on either side of a trigger: beyond this it
  * is no longer one duty (text with no punctuation, one-line documents). */
 #define CLAUSE_REACH 600
@@ -108,6 +111,13 @@ static char *clean_trimmed(vb_document *doc, size_t a, size_t b)
     const char *f = doc->text.fold;
     while (a < b && (is_space(f[a]) || strchr(",:;-+*.", f[a])))
         a++;
+    /* a list marker in front: "(3) Tổ chức hiệp thương lần thứ ba" */
+    size_t k = a + (a < b && f[a] == '(');
+    while (k < b && k - a < 3 && f[k] >= '0' && f[k] <= '9')
+        k++;
+    if (k > a + 1 && f[a] == '(' && k + 1 < b && f[k] == ')' && is_space(f[k + 1]))
+        for (a = k + 1; a < b && is_space(f[a]); a++)
+            ;
     while (b > a && (is_space(f[b - 1]) || strchr(",:;-(/", f[b - 1])))
         b--;
     if (a >= b)
@@ -141,6 +151,28 @@ static bool group_any(vb_matcher *m, const char *const *names, size_t *a, size_t
     return false;
 }
 
+/* True when the input character at fold offset pos is a capital letter. */
+static bool upper_at(const vb_document *doc, size_t pos)
+{
+    size_t off = doc->text.fold_map[pos];
+    utf8proc_int32_t cp = -1;
+    utf8proc_iterate((const utf8proc_uint8_t *)doc->text.utf8 + off,
+                     (utf8proc_ssize_t)(doc->text.utf8_len - off), &cp);
+    return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+/* A trigger that opens a line with a capital ("... Nghị định số
+ * 28/2018/NĐ-CP ⏎ Trước ngày 30 tháng 5 ..., đơn vị ... gửi") starts a
+ * sentence of its own: the words above it are a heading or another cell. */
+static bool starts_sentence_line(const vb_document *doc, size_t pos)
+{
+    const char *f = doc->text.fold;
+    size_t p = pos;
+    while (p > 0 && (f[p - 1] == ' ' || f[p - 1] == '\t'))
+        p--;
+    return p > 0 && f[p - 1] == '\n' && upper_at(doc, pos);
+}
+
 /* Where the result goes: the first match of deadlines.to in [from, to).
  * *kw_start is where the phrase "về/đến X" (or X) begins, for cutting the
  * task before it. */
@@ -159,11 +191,7 @@ static char *find_recipient(deadlines_state *st, vb_document *doc, size_t from, 
     } else {
         /* "gửi X" without về/đến: X is the recipient only when it is a
          * name (Bộ CHQS tỉnh, UBND huyện); "gửi biên bản" sends a thing */
-        size_t off = doc->text.fold_map[a];
-        utf8proc_int32_t cp = -1;
-        utf8proc_iterate((const utf8proc_uint8_t *)doc->text.utf8 + off,
-                         (utf8proc_ssize_t)(doc->text.utf8_len - off), &cp);
-        if (cp < 0 || utf8proc_category(cp) != UTF8PROC_CATEGORY_LU)
+        if (!upper_at(doc, a))
             return NULL;
         *kw_start = a;
     }
@@ -227,6 +255,10 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         size_t trigger = ms, task_a = ms;
         size_t ta, tb;
         bool has_task = vb_group(m, "task", &ta, &tb);
+        if (has_task && starts_sentence_line(doc, tb)) {
+            has_task = false;
+            ms = tb;
+        }
         if (has_task)
             trigger = tb;
         /* "đã được cấp ... trước ngày 01/7/2004": the time of a past fact */
@@ -237,6 +269,8 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
             continue;
         size_t cs, ce;
         clause_bounds(&doc->text, ms, me, &cs, &ce);
+        if (starts_sentence_line(doc, ms))
+            cs = ms;
         /* "dự kiến sẽ hoàn thành trước ngày ...": expected, not assigned */
         if (lead_matches(st, doc, P_FORECAST, cs, ms))
             continue;
@@ -244,11 +278,16 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         if (!has_task) {
             /* no duty verb before the trigger: "Căn cứ ..., chậm nhất là
              * ngày 15/12/2025, Ủy ban ... tiến hành ...": set off by
-             * commas, the duty is what follows the date */
+             * commas, the duty is what follows the date (and a few words
+             * that go with it: "của năm trước năm kế hoạch,") */
             size_t j = me;
-            while (j < ce && is_space(fold[j]))
+            int words = 0;
+            while (j < ce && fold[j] != ',' && words <= AFTER_DATE_WORDS) {
+                if (!is_space(fold[j]) && (j == me || is_space(fold[j - 1])))
+                    words++;
                 j++;
-            if (j < ce && fold[j] == ',') {
+            }
+            if (j < ce && fold[j] == ',' && words <= AFTER_DATE_WORDS) {
                 task_a = j + 1;
                 task_b = ce;
             } else if (ms - cs < CLAUSE_REACH) {
