@@ -18,12 +18,13 @@
 
 enum {
     P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY, P_PAST_CONDITION, P_FORECAST, P_OFFENCE,
-    P_BRACKET_CONDITION,
+    P_BRACKET_CONDITION, P_LEAD_PERIODIC, P_VERB_AFTER,
 };
 static const char *const pattern_names[] = {
     "deadlines.dated", "deadlines.recurring", "deadlines.to", "deadlines.clause_yearly",
     "deadlines.past_condition", "deadlines.forecast", "deadlines.offence",
-    "deadlines.bracket_condition", NULL,
+    "deadlines.bracket_condition", "deadlines.lead_periodic",
+    "deadlines.verb_after", NULL,
 };
 
 /* How far back the words that turn a match into a forecast ("dự kiến sẽ")
@@ -230,7 +231,7 @@ typedef VB_VEC(date_claim) date_claims;
 
 static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims)
 {
-    static const char *const before[] = {"bef", "bef2", NULL};
+    static const char *const before[] = {"bef", "bef2", "bef3", NULL};
     static const char *const within[] = {"within", "within2", NULL};
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
@@ -267,6 +268,18 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
             continue;
         if (group_any(m, before, &ga, &gb) && bracket_condition(st, doc, ga))
             continue;
+        /* "Định kỳ 6 tháng (trước ngày 31/7), tổng hợp báo cáo ...": the
+         * verb after the date; needs a sentence start or a repetition */
+        const char *lead_rec = NULL;
+        bool verb_after = vb_group(m, "bef3", &ga, &gb);
+        if (verb_after && !upper_at(doc, ga)) {
+            vb_matcher *lm = &st->ms.m[P_LEAD_PERIODIC];
+            if (!lead_matches(st, doc, P_LEAD_PERIODIC, ga > LEAD_REACH ? ga - LEAD_REACH : 0, ga))
+                continue;
+            size_t la, lb;
+            if (vb_group(lm, "rec", &la, &lb) || vb_group(lm, "rec2", &la, &lb))
+                lead_rec = lookup_recurrence(st, fold, la, lb);
+        }
         size_t cs, ce;
         clause_bounds(&doc->text, ms, me, &cs, &ce);
         if (starts_sentence_line(doc, ms))
@@ -275,7 +288,11 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         if (lead_matches(st, doc, P_FORECAST, cs, ms))
             continue;
         size_t task_b = trigger;
-        if (!has_task) {
+        vb_matcher *vm = &st->ms.m[P_VERB_AFTER];
+        if (verb_after && vb_match(doc, vm, fold, ce, me, 0) > 0) {
+            task_a = vb_ovector(vm)[0];
+            task_b = ce;
+        } else if (!has_task) {
             /* no duty verb before the trigger: "Căn cứ ..., chậm nhất là
              * ngày 15/12/2025, Ủy ban ... tiến hành ...": set off by
              * commas, the duty is what follows the date (and a few words
@@ -312,6 +329,8 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         size_t ra, rb;
         if (vb_group(m, "rec", &ra, &rb))
             d->recurrence = lookup_recurrence(st, fold, ra, rb);
+        else if (lead_rec)
+            d->recurrence = lead_rec;
         else if (!strncmp(date->iso, "---", 3))
             d->recurrence = "monthly";   /* ngày 20 hằng tháng */
         else if (!strncmp(date->iso, "--", 2) &&
