@@ -18,18 +18,23 @@
 
 enum {
     P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY, P_PAST_CONDITION, P_FORECAST, P_OFFENCE,
-    P_BRACKET_CONDITION, P_LEAD_PERIODIC, P_VERB_AFTER,
+    P_BRACKET_CONDITION, P_LEAD_PERIODIC, P_VERB_AFTER, P_THEN_CONDITION,
 };
 static const char *const pattern_names[] = {
     "deadlines.dated", "deadlines.recurring", "deadlines.to", "deadlines.clause_yearly",
     "deadlines.past_condition", "deadlines.forecast", "deadlines.offence",
     "deadlines.bracket_condition", "deadlines.lead_periodic",
-    "deadlines.verb_after", NULL,
+    "deadlines.verb_after", "deadlines.then_condition", NULL,
 };
 
 /* How far back the words that turn a match into a forecast ("dự kiến sẽ")
  * or an offence ("Chậm hoặc không thực hiện việc") are looked for. */
 #define LEAD_REACH 80
+
+/* A due date this many years or more before the document's own date is
+ * the time of a past fact ("nhà ở (xây dựng trước ngày 01 tháng 7 năm
+ * 2006)" in a 2025 decision), not a duty the document sets. */
+#define PAST_YEARS 5
 
 /* How many words may follow a fronted date before the comma that ends it. */
 #define AFTER_DATE_WORDS 6
@@ -229,8 +234,23 @@ typedef struct {
 } date_claim;
 typedef VB_VEC(date_claim) date_claims;
 
+/* Year of an ISO value that starts with one (2025-12, 2025-Q4), else 0. */
+static int iso_year(const char *iso)
+{
+    if (!iso || strlen(iso) < 4)
+        return 0;
+    int y = 0;
+    for (int i = 0; i < 4; i++) {
+        if (iso[i] < '0' || iso[i] > '9')
+            return 0;
+        y = y * 10 + (iso[i] - '0');
+    }
+    return y;
+}
+
 static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims)
 {
+    const int doc_year = iso_year(doc->header.date.iso);
     static const char *const before[] = {"bef", "bef2", "bef3", NULL};
     static const char *const within[] = {"within", "within2", NULL};
     const char *fold = doc->text.fold;
@@ -246,6 +266,12 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         int di = vb_date_in(doc, da, db);
         if (di < 0)
             continue;               /* not a date after all (31/2), or excluded text */
+        int due_year = iso_year(doc->dates.v[di].iso);
+        if (doc_year && due_year && due_year <= doc_year - PAST_YEARS)
+            continue;
+        /* "... có hiệu lực trước ngày 01/3/2027 thì ...": a condition */
+        if (vb_match(doc, &st->ms.m[P_THEN_CONDITION], fold, len, doc->dates.v[di].fold_end, 0) > 0)
+            continue;
         const char *relation = "by";
         if (vb_group(m, "nlt", &ga, &gb))
             relation = "no_later_than";
