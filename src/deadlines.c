@@ -19,12 +19,14 @@
 enum {
     P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY, P_PAST_CONDITION, P_FORECAST, P_OFFENCE,
     P_BRACKET_CONDITION, P_LEAD_PERIODIC, P_VERB_AFTER, P_THEN_CONDITION,
+    P_RANGE_END,
 };
 static const char *const pattern_names[] = {
     "deadlines.dated", "deadlines.recurring", "deadlines.to", "deadlines.clause_yearly",
     "deadlines.past_condition", "deadlines.forecast", "deadlines.offence",
     "deadlines.bracket_condition", "deadlines.lead_periodic",
-    "deadlines.verb_after", "deadlines.then_condition", NULL,
+    "deadlines.verb_after", "deadlines.then_condition",
+    "deadlines.range_end", NULL,
 };
 
 /* How far back the words that turn a match into a forecast ("dự kiến sẽ")
@@ -269,6 +271,17 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         int due_year = iso_year(doc->dates.v[di].iso);
         if (doc_year && due_year && due_year <= doc_year - PAST_YEARS)
             continue;
+        /* "hoàn thành: tháng 11/2025 đến tháng 4/2026": due at the end */
+        vb_matcher *rm = &st->ms.m[P_RANGE_END];
+        if (vb_match(doc, rm, fold, len, doc->dates.v[di].fold_end, 0) > 0) {
+            size_t re = vb_ovector(rm)[1];
+            int dj = vb_date_in(doc, re, re + 1);
+            if (dj >= 0 && doc->dates.v[dj].fold_start <= re) {
+                /* the end date may have no year of its own: keep the start */
+                if (iso_year(doc->dates.v[dj].iso))
+                    di = dj;
+            }
+        }
         /* "... có hiệu lực trước ngày 01/3/2027 thì ...": a condition */
         if (vb_match(doc, &st->ms.m[P_THEN_CONDITION], fold, len, doc->dates.v[di].fold_end, 0) > 0)
             continue;
@@ -367,7 +380,8 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         if (d->to && kw > task_a && kw < task_b)
             task_b = kw;
         d->task = clean_trimmed(doc, task_a, task_b);
-        d->span = vb_span_from_fold(&doc->text, has_task ? task_a : ms, me);
+        d->span = vb_span_from_fold(&doc->text, has_task ? task_a : ms,
+                                    date->fold_end > me ? date->fold_end : me);
     }
 }
 
