@@ -38,6 +38,10 @@ static const char *const pattern_names[] = {
  * 2006)" in a 2025 decision), not a duty the document sets. */
 #define PAST_YEARS 5
 
+/* How far after a due date its duty verb may start when none comes
+ * before the trigger ("... ngày 01/7/2027 phải hoàn thành ..."). */
+#define VERB_AFTER_REACH 40
+
 /* How many words may follow a fronted date before the comma that ends it. */
 #define AFTER_DATE_WORDS 6
 
@@ -343,8 +347,19 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
                     words++;
                 j++;
             }
+            size_t va = (size_t)-1;
+            if (vb_match(doc, vm, fold, ce, me, 0) > 0) {
+                va = vb_ovector(vm)[0];
+                for (size_t k = me; k < va && va != (size_t)-1; k++)
+                    if (strchr(",.;:()", fold[k]) || k - me > VERB_AFTER_REACH)
+                        va = (size_t)-1;
+            }
             if (j < ce && fold[j] == ',' && words <= AFTER_DATE_WORDS) {
                 task_a = j + 1;
+                task_b = ce;
+            } else if (va != (size_t)-1) {
+                /* "chậm nhất đến ngày 01/7/2027 phải hoàn thành việc ..." */
+                task_a = va;
                 task_b = ce;
             } else if (ms - cs < CLAUSE_REACH) {
                 task_a = cs;
