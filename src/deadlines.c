@@ -16,11 +16,34 @@
 
 #include "vb_internal.h"
 
-enum { P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY, P_PAST_CONDITION };
+enum {
+    P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY, P_PAST_CONDITION, P_FORECAST, P_OFFENCE,
+    P_BRACKET_CONDITION, P_LEAD_PERIODIC, P_VERB_AFTER, P_THEN_CONDITION,
+    P_RANGE_END,
+};
 static const char *const pattern_names[] = {
     "deadlines.dated", "deadlines.recurring", "deadlines.to", "deadlines.clause_yearly",
-    "deadlines.past_condition", NULL,
+    "deadlines.past_condition", "deadlines.forecast", "deadlines.offence",
+    "deadlines.bracket_condition", "deadlines.lead_periodic",
+    "deadlines.verb_after", "deadlines.then_condition",
+    "deadlines.range_end", NULL,
 };
+
+/* How far back the words that turn a match into a forecast ("dự kiến sẽ")
+ * or an offence ("Chậm hoặc không thực hiện việc") are looked for. */
+#define LEAD_REACH 80
+
+/* A due date this many years or more before the document's own date is
+ * the time of a past fact ("nhà ở (xây dựng trước ngày 01 tháng 7 năm
+ * 2006)" in a 2025 decision), not a duty the document sets. */
+#define PAST_YEARS 5
+
+/* How far after a due date its duty verb may start when none comes
+ * before the trigger ("... ngày 01/7/2027 phải hoàn thành ..."). */
+#define VERB_AFTER_REACH 40
+
+/* How many words may follow a fronted date before the comma that ends it. */
+#define AFTER_DATE_WORDS 6
 
 /* How far a clause may reach on either side of a trigger: beyond this it
  * is no longer one duty (text with no punctuation, one-line documents). */
@@ -100,6 +123,13 @@ static char *clean_trimmed(vb_document *doc, size_t a, size_t b)
     const char *f = doc->text.fold;
     while (a < b && (is_space(f[a]) || strchr(",:;-+*.", f[a])))
         a++;
+    /* a list marker in front: "(3) Tổ chức hiệp thương lần thứ ba" */
+    size_t k = a + (a < b && f[a] == '(');
+    while (k < b && k - a < 3 && f[k] >= '0' && f[k] <= '9')
+        k++;
+    if (k > a + 1 && f[a] == '(' && k + 1 < b && f[k] == ')' && is_space(f[k + 1]))
+        for (a = k + 1; a < b && is_space(f[a]); a++)
+            ;
     while (b > a && (is_space(f[b - 1]) || strchr(",:;-(/", f[b - 1])))
         b--;
     if (a >= b)
@@ -133,6 +163,28 @@ static bool group_any(vb_matcher *m, const char *const *names, size_t *a, size_t
     return false;
 }
 
+/* True when the input character at fold offset pos is a capital letter. */
+static bool upper_at(const vb_document *doc, size_t pos)
+{
+    size_t off = doc->text.fold_map[pos];
+    utf8proc_int32_t cp = -1;
+    utf8proc_iterate((const utf8proc_uint8_t *)doc->text.utf8 + off,
+                     (utf8proc_ssize_t)(doc->text.utf8_len - off), &cp);
+    return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+/* A trigger that opens a line with a capital ("... Nghị định số
+ * 28/2018/NĐ-CP ⏎ Trước ngày 30 tháng 5 ..., đơn vị ... gửi") starts a
+ * sentence of its own: the words above it are a heading or another cell. */
+static bool starts_sentence_line(const vb_document *doc, size_t pos)
+{
+    const char *f = doc->text.fold;
+    size_t p = pos;
+    while (p > 0 && (f[p - 1] == ' ' || f[p - 1] == '\t'))
+        p--;
+    return p > 0 && f[p - 1] == '\n' && upper_at(doc, pos);
+}
+
 /* Where the result goes: the first match of deadlines.to in [from, to).
  * *kw_start is where the phrase "về/đến X" (or X) begins, for cutting the
  * task before it. */
@@ -151,20 +203,61 @@ static char *find_recipient(deadlines_state *st, vb_document *doc, size_t from, 
     } else {
         /* "gửi X" without về/đến: X is the recipient only when it is a
          * name (Bộ CHQS tỉnh, UBND huyện); "gửi biên bản" sends a thing */
-        size_t off = doc->text.fold_map[a];
-        utf8proc_int32_t cp = -1;
-        utf8proc_iterate((const utf8proc_uint8_t *)doc->text.utf8 + off,
-                         (utf8proc_ssize_t)(doc->text.utf8_len - off), &cp);
-        if (cp < 0 || utf8proc_category(cp) != UTF8PROC_CATEGORY_LU)
+        if (!upper_at(doc, a))
             return NULL;
         *kw_start = a;
     }
     return clean_trimmed(doc, a, b);
 }
 
-static void run_dated(deadlines_state *st, vb_document *doc)
+/* True when pattern p matches the words of [from, to) that end at `to`
+ * (the pattern anchors itself with \z), looking back at most LEAD_REACH. */
+static bool lead_matches(deadlines_state *st, vb_document *doc, int p, size_t from, size_t to)
 {
-    static const char *const before[] = {"bef", "bef2", NULL};
+    if (to - from > LEAD_REACH)
+        from = to - LEAD_REACH;
+    return vb_match(doc, &st->ms.m[p], doc->text.fold, to, from, 0) > 0;
+}
+
+/* "(trước 01 tháng 7 năm 2025) ... (kể từ 01 tháng 7 năm 2025)": the
+ * "trước" at fold offset `trigger` opens a bracketed time set against
+ * another, a condition rather than a duty. */
+static bool bracket_condition(deadlines_state *st, vb_document *doc, size_t trigger)
+{
+    const char *f = doc->text.fold;
+    size_t p = trigger;
+    while (p > 0 && (f[p - 1] == ' ' || f[p - 1] == '\t'))
+        p--;
+    if (p == 0 || f[p - 1] != '(')
+        return false;
+    return vb_match(doc, &st->ms.m[P_BRACKET_CONDITION], f, doc->text.fold_len, p - 1, 0) > 0;
+}
+
+/* The date record a dated deadline took, and the role it had before. */
+typedef struct {
+    int date;
+    const char *role;
+} date_claim;
+typedef VB_VEC(date_claim) date_claims;
+
+/* Year of an ISO value that starts with one (2025-12, 2025-Q4), else 0. */
+static int iso_year(const char *iso)
+{
+    if (!iso || strlen(iso) < 4)
+        return 0;
+    int y = 0;
+    for (int i = 0; i < 4; i++) {
+        if (iso[i] < '0' || iso[i] > '9')
+            return 0;
+        y = y * 10 + (iso[i] - '0');
+    }
+    return y;
+}
+
+static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims)
+{
+    const int doc_year = iso_year(doc->header.date.iso);
+    static const char *const before[] = {"bef", "bef2", "bef3", NULL};
     static const char *const within[] = {"within", "within2", NULL};
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
@@ -179,6 +272,23 @@ static void run_dated(deadlines_state *st, vb_document *doc)
         int di = vb_date_in(doc, da, db);
         if (di < 0)
             continue;               /* not a date after all (31/2), or excluded text */
+        int due_year = iso_year(doc->dates.v[di].iso);
+        if (doc_year && due_year && due_year <= doc_year - PAST_YEARS)
+            continue;
+        /* "hoàn thành: tháng 11/2025 đến tháng 4/2026": due at the end */
+        vb_matcher *rm = &st->ms.m[P_RANGE_END];
+        if (vb_match(doc, rm, fold, len, doc->dates.v[di].fold_end, 0) > 0) {
+            size_t re = vb_ovector(rm)[1];
+            int dj = vb_date_in(doc, re, re + 1);
+            if (dj >= 0 && doc->dates.v[dj].fold_start <= re) {
+                /* the end date may have no year of its own: keep the start */
+                if (iso_year(doc->dates.v[dj].iso))
+                    di = dj;
+            }
+        }
+        /* "... có hiệu lực trước ngày 01/3/2027 thì ...": a condition */
+        if (vb_match(doc, &st->ms.m[P_THEN_CONDITION], fold, len, doc->dates.v[di].fold_end, 0) > 0)
+            continue;
         const char *relation = "by";
         if (vb_group(m, "nlt", &ga, &gb))
             relation = "no_later_than";
@@ -189,18 +299,81 @@ static void run_dated(deadlines_state *st, vb_document *doc)
         size_t trigger = ms, task_a = ms;
         size_t ta, tb;
         bool has_task = vb_group(m, "task", &ta, &tb);
+        if (has_task && starts_sentence_line(doc, tb)) {
+            has_task = false;
+            ms = tb;
+        }
         if (has_task)
             trigger = tb;
         /* "đã được cấp ... trước ngày 01/7/2004": the time of a past fact */
         if (has_task && !strcmp(relation, "before") &&
             vb_match(doc, &st->ms.m[P_PAST_CONDITION], fold, tb, ta, 0) > 0)
             continue;
+        if (group_any(m, before, &ga, &gb) && bracket_condition(st, doc, ga))
+            continue;
+        /* "Định kỳ 6 tháng (trước ngày 31/7), tổng hợp báo cáo ...": the
+         * verb after the date; needs a sentence start or a repetition */
+        const char *lead_rec = NULL;
+        bool verb_after = vb_group(m, "bef3", &ga, &gb);
+        if (verb_after && !upper_at(doc, ga)) {
+            vb_matcher *lm = &st->ms.m[P_LEAD_PERIODIC];
+            if (!lead_matches(st, doc, P_LEAD_PERIODIC, ga > LEAD_REACH ? ga - LEAD_REACH : 0, ga))
+                continue;
+            size_t la, lb;
+            if (vb_group(lm, "rec", &la, &lb) || vb_group(lm, "rec2", &la, &lb))
+                lead_rec = lookup_recurrence(st, fold, la, lb);
+        }
         size_t cs, ce;
         clause_bounds(&doc->text, ms, me, &cs, &ce);
-        if (!has_task)
-            task_a = cs;
+        if (starts_sentence_line(doc, ms))
+            cs = ms;
+        /* "dự kiến sẽ hoàn thành trước ngày ...": expected, not assigned */
+        if (lead_matches(st, doc, P_FORECAST, cs, ms))
+            continue;
+        size_t task_b = trigger;
+        vb_matcher *vm = &st->ms.m[P_VERB_AFTER];
+        if (verb_after && vb_match(doc, vm, fold, ce, me, 0) > 0) {
+            task_a = vb_ovector(vm)[0];
+            task_b = ce;
+        } else if (!has_task) {
+            /* no duty verb before the trigger: "Căn cứ ..., chậm nhất là
+             * ngày 15/12/2025, Ủy ban ... tiến hành ...": set off by
+             * commas, the duty is what follows the date (and a few words
+             * that go with it: "của năm trước năm kế hoạch,") */
+            size_t j = me;
+            int words = 0;
+            while (j < ce && fold[j] != ',' && words <= AFTER_DATE_WORDS) {
+                if (!is_space(fold[j]) && (j == me || is_space(fold[j - 1])))
+                    words++;
+                j++;
+            }
+            size_t va = (size_t)-1;
+            if (vb_match(doc, vm, fold, ce, me, 0) > 0) {
+                va = vb_ovector(vm)[0];
+                for (size_t k = me; k < va && va != (size_t)-1; k++)
+                    if (strchr(",.;:()", fold[k]) || k - me > VERB_AFTER_REACH)
+                        va = (size_t)-1;
+            }
+            if (j < ce && fold[j] == ',' && words <= AFTER_DATE_WORDS) {
+                task_a = j + 1;
+                task_b = ce;
+            } else if (va != (size_t)-1) {
+                /* "chậm nhất đến ngày 01/7/2027 phải hoàn thành việc ..." */
+                task_a = va;
+                task_b = ce;
+            } else if (ms - cs < CLAUSE_REACH) {
+                task_a = cs;
+            } else {
+                /* the clause start is not in reach: what lies before is
+                 * no one duty (a long enumeration, a table run together) */
+                task_a = task_b;
+            }
+        }
 
         vb_date *date = &doc->dates.v[di];
+        date_claim *c = VB_PUSH(*claims);
+        c->date = di;
+        c->role = date->role;
         date->role = "deadline";
         vb_deadline *d = VB_PUSH(doc->deadlines);
         memset(d, 0, sizeof *d);
@@ -210,6 +383,8 @@ static void run_dated(deadlines_state *st, vb_document *doc)
         size_t ra, rb;
         if (vb_group(m, "rec", &ra, &rb))
             d->recurrence = lookup_recurrence(st, fold, ra, rb);
+        else if (lead_rec)
+            d->recurrence = lead_rec;
         else if (!strncmp(date->iso, "---", 3))
             d->recurrence = "monthly";   /* ngày 20 hằng tháng */
         else if (!strncmp(date->iso, "--", 2) &&
@@ -217,11 +392,11 @@ static void run_dated(deadlines_state *st, vb_document *doc)
             d->recurrence = "annual";    /* báo cáo hằng năm ... trước ngày 15/11 */
         size_t kw;
         d->to = find_recipient(st, doc, cs, ce, &kw);
-        size_t task_b = trigger;
         if (d->to && kw > task_a && kw < task_b)
             task_b = kw;
         d->task = clean_trimmed(doc, task_a, task_b);
-        d->span = vb_span_from_fold(&doc->text, has_task ? task_a : ms, me);
+        d->span = vb_span_from_fold(&doc->text, has_task ? task_a : ms,
+                                    date->fold_end > me ? date->fold_end : me);
     }
 }
 
@@ -246,6 +421,9 @@ static void run_recurring(deadlines_state *st, vb_document *doc, size_t n_dated)
         clause_bounds(&doc->text, ms, me, &cs, &ce);
         if (cs == last_clause)
             continue;               /* one duty per clause */
+        /* "Không báo cáo hoặc gửi báo cáo ... hằng năm": an offence */
+        if (lead_matches(st, doc, P_OFFENCE, cs, ms))
+            continue;
         /* a clause with a dated deadline already says when: its report
          * words ("báo cáo sơ kết 6 tháng đầu năm ... trước ngày 15/6")
          * are that deadline's task */
@@ -270,11 +448,55 @@ static void run_recurring(deadlines_state *st, vb_document *doc, size_t n_dated)
     }
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* A crawled web page puts a title and a summary above the document
+ * ("## Khẩn trương hoàn thành ... trước 30/11/2025"); they repeat a
+ * deadline of the body.  A deadline that ends before the header block
+ * and has the same due and recurrence as one inside the document is such
+ * a copy: it is dropped and its date gets back the role it had. */
+static void drop_web_copies(vb_document *doc, const date_claims *claims)
+{
+    const vb_span hs = doc->header.span;
+    if (hs.end <= hs.start || hs.start == 0)
+        return;
+    size_t n = doc->deadlines.n, kept = 0;
+    vb_deadline *v = doc->deadlines.v;
+    bool *drop = vb_xcalloc(n ? n : 1, sizeof *drop);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].span.end > hs.start)
+            continue;
+        for (size_t j = 0; j < n && !drop[i]; j++)
+            drop[i] = v[j].span.start >= hs.start && same_str(v[i].due, v[j].due) &&
+                      same_str(v[i].recurrence, v[j].recurrence);
+    }
+    for (size_t i = 0; i < claims->n; i++) {
+        if (!drop[i])
+            continue;
+        bool shared = false;        /* a kept deadline still points at the date */
+        for (size_t j = 0; j < claims->n && !shared; j++)
+            shared = !drop[j] && claims->v[j].date == claims->v[i].date;
+        if (!shared)
+            doc->dates.v[claims->v[i].date].role = claims->v[i].role;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!drop[i])
+            v[kept++] = v[i];
+    doc->deadlines.n = kept;
+    free(drop);
+}
+
 static void run(void *state, vb_document *doc)
 {
     deadlines_state *st = state;
-    run_dated(st, doc);
+    date_claims claims = {0};
+    run_dated(st, doc, &claims);
     run_recurring(st, doc, doc->deadlines.n);
+    drop_web_copies(doc, &claims);
+    free(claims.v);
 }
 
 const vb_stage vb_stage_deadlines = {"deadlines", init, run, fini};
