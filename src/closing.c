@@ -1,28 +1,704 @@
 /*
- * closing.c - stage "closing" (placeholder until implemented).
+ * closing.c - stage "closing": where the closing starts (doc->closing.span,
+ * doc->body_fold_end), the recipients under "Nơi nhận" and the signer
+ * (capacity, title, name).
+ *
+ * Where it starts.  Anchors are lines that open a closing: "Nơi nhận:"
+ * (OCR "Noi nhgn"), a signing authority in capitals ("TM. ỦY BAN NHÂN
+ * DÂN", "KT. CHỦ TỊCH", also inside a line where OCR merged the two
+ * columns), and, weaker, a signer's title alone on its line ("CHỦ TỊCH").
+ * A body may hold such words too, so the closing is the last cluster of
+ * anchors (anchors a few lines apart), and a title line alone only counts
+ * when no stronger anchor exists and a name follows it.  The closing runs
+ * to the end of the input: an appendix after the signature is part of it,
+ * so that preamble, sections and closing tile the input.
+ *
+ * What it holds.  The closing's lines are cut into segments: a run of 4+
+ * spaces or a ";" that ends a recipient separates the two columns that
+ * OCR put on one line, and a text with no line breaks is cut where
+ * closing.split says.  Each segment is then a recipient (a bullet after
+ * "Nơi nhận"), a capacity, a title, a name, or noise.  The name is the
+ * first name-shaped segment after the last capacity or title; failing
+ * that, the last name-shaped segment of the closing.
+ *
+ * Patterns and the title lexicon: grammars/closing.vbg.  Strings are "as
+ * written" (vb_clean_fold_range, NFC) and live in the document's arena.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "lines.h"
 #include "vb_internal.h"
+
+enum {
+    P_HEAD,
+    P_HEAD_INLINE,
+    P_CAPACITY,
+    P_CAPACITY_INLINE,
+    P_SPLIT,
+    P_BULLET,
+    P_ARCHIVE,
+    P_RANK,
+    P_NOT_NAME,
+    P_STOP,
+};
+
+static const char *const pattern_names[] = {
+    "closing.recipients_head", "closing.recipients_inline", "closing.capacity",
+    "closing.capacity_inline", "closing.split",             "closing.bullet",
+    "closing.archive",         "closing.rank",              "closing.not_name",
+    "closing.stop",            NULL,
+};
+
+typedef struct {
+    vb_matchers ms;
+    const vb_lexicon *titles;
+} closing_state;
+
+/* Anchors at most this many non-blank lines apart belong to one closing
+ * (a recipients list is rarely longer). */
+#define CLUSTER_GAP 30
+/* A title line alone opens a closing only with a name this close below. */
+#define TITLE_NAME_LINES 6
+/* Longest line that can be a title or a name on its own. */
+#define SHORT_LINE 80
+/* A line this long is a text that lost its line breaks. */
+#define LONG_LINE 400
+#define MAX_NAME_WORDS 6
 
 static void *init(const vb_grammar *g, char *err, size_t err_size)
 {
-    (void)g;
-    (void)err;
-    (void)err_size;
-    return malloc(1);
-}
-
-static void run(void *state, vb_document *doc)
-{
-    (void)state;
-    doc->closing.span.start = doc->closing.span.end = doc->text.input_len;
-    doc->body_fold_end = doc->text.fold_len;
+    closing_state *st = vb_xcalloc(1, sizeof *st);
+    if (!vb_matchers_init(&st->ms, g, "closing", pattern_names, err, err_size)) {
+        free(st);
+        return NULL;
+    }
+    st->titles = vb_grammar_lexicon(g, "closing.titles");
+    if (!st->titles) {
+        snprintf(err, err_size, "%s: missing lexicon 'closing.titles' (needed by stage closing)",
+                 g->name);
+        vb_matchers_fini(&st->ms);
+        free(st);
+        return NULL;
+    }
+    return st;
 }
 
 static void fini(void *state)
 {
-    free(state);
+    closing_state *st = state;
+    if (!st)
+        return;
+    vb_matchers_fini(&st->ms);
+    free(st);
+}
+
+/* ----------------------------------------------------------- helpers */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* "./." (the end of a body) in f[a,b)? */
+static bool has_end_mark(const char *f, size_t a, size_t b)
+{
+    for (size_t i = a; i + 3 <= b; i++)
+        if (f[i] == '.' && f[i + 1] == '/' && f[i + 2] == '.')
+            return true;
+    return false;
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (unsigned char)c >= 0x80;
+}
+
+/* Trims white space (and the junk OCR leaves at the edges of a column:
+ * table pipes are already gone from the fold) off [*a, *b). */
+static void trim(const char *f, size_t *a, size_t *b)
+{
+    while (*a < *b && is_space(f[*a]))
+        (*a)++;
+    while (*b > *a && is_space(f[*b - 1]))
+        (*b)--;
+}
+
+/* Runs pattern k anchored at the start of f[a,b) (patterns of this stage
+ * start with \A, so the subject must begin at a). */
+static bool match_at(vb_document *doc, closing_state *S, int k, size_t a, size_t b)
+{
+    return vb_match(doc, &S->ms.m[k], doc->text.fold + a, b - a, 0, 0) > 0;
+}
+
+/* Share of upper-case letters in fold[a,b) (by their original). */
+static bool upper_run(const vb_text *t, size_t a, size_t b, double share)
+{
+    size_t up, lo;
+    vb_case_counts(t, t->fold, a, b, &up, &lo);
+    return up >= 2 && (double)up >= share * (double)(up + lo);
+}
+
+/* The input offset where a closing starting at fold offset `f` begins:
+ * what the fold dropped before it (Markdown marks) goes with it. */
+static size_t input_of_fold(const vb_text *t, size_t f)
+{
+    return vb_utf8_to_input(t, f ? vb_fold_char_end(t, f - 1) : 0);
+}
+
+/* ----------------------------------------------------------- words */
+
+typedef enum { W_OTHER, W_LOWER, W_CAP, W_UPPER } wshape;
+
+typedef struct {
+    size_t a, b;
+    wshape shape;
+} word;
+
+/* The shape of the word fold[a,b) from the case of its original letters.
+ * Trailing "." or "," are allowed; digits and other marks make W_OTHER. */
+static wshape word_shape(const vb_text *t, size_t a, size_t b)
+{
+    while (b > a && (t->fold[b - 1] == '.' || t->fold[b - 1] == ',' || t->fold[b - 1] == ';'))
+        b--;
+    if (a >= b)
+        return W_OTHER;
+    size_t up = 0, lo = 0, letters = 0;
+    int first = 0;
+    for (size_t i = a; i < b; i++) {
+        char c = t->fold[i];
+        if (!is_alpha(c))
+            return W_OTHER;
+        if ((unsigned char)c >= 0x80)
+            continue;       /* a letter the fold kept as it was: no case known */
+        int k = vb_orig_case(t, i);
+        if (letters++ == 0)
+            first = k;
+        if (k > 0)
+            up++;
+        else if (k < 0)
+            lo++;
+    }
+    if (!letters)
+        return W_OTHER;
+    if (up == letters && letters >= 2)
+        return W_UPPER;
+    if (first > 0 && up == 1)
+        return W_CAP;
+    if (up == 0)
+        return W_LOWER;
+    return W_OTHER;
+}
+
+static size_t split_words(const vb_text *t, size_t a, size_t b, word *w, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b;) {
+        while (i < b && is_space(t->fold[i]))
+            i++;
+        if (i >= b)
+            break;
+        size_t s = i;
+        while (i < b && !is_space(t->fold[i]))
+            i++;
+        if (n < max) {
+            w[n].a = s;
+            w[n].b = i;
+            w[n].shape = word_shape(t, s, i);
+        }
+        n++;
+    }
+    return n;
+}
+
+/* ----------------------------------------------------------- titles */
+
+/* Longest title of the lexicon that fold[a,b) starts with (whole words);
+ * returns its length or 0. */
+static size_t title_prefix(const closing_state *S, const char *f, size_t a, size_t b,
+                           const char **value)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < S->titles->n; i++) {
+        const char *k = S->titles->entries[i].key;
+        size_t kl = strlen(k);
+        if (kl <= best || kl > b - a || memcmp(f + a, k, kl) != 0)
+            continue;
+        if (a + kl < b && is_alpha(f[a + kl]))
+            continue;
+        best = kl;
+        if (value)
+            *value = S->titles->entries[i].value;
+    }
+    return best;
+}
+
+/* A title of a signer in capitals filling fold[a,b) (it may go on with
+ * the body it heads: "CHỦ TỊCH QUỐC HỘI"), or an OCR shape of one within
+ * a few edits ("CHfJ TICH").  *fuzzy gets the lexicon's spelling when the
+ * text is too damaged to be kept as written. */
+static bool is_title(const closing_state *S, const vb_text *t, size_t a, size_t b,
+                     const char **fuzzy)
+{
+    *fuzzy = NULL;
+    while (a < b && !is_alpha(t->fold[a]))
+        a++;
+    while (b > a && !is_alpha(t->fold[b - 1]))
+        b--;
+    if (a >= b || b - a > SHORT_LINE || !upper_run(t, a, b, 0.7))
+        return false;
+    size_t kl = title_prefix(S, t->fold, a, b, NULL);
+    if (kl)
+        return true;
+    if (b - a > 30)
+        return false;
+    size_t bestd = (size_t)-1;
+    const char *bestv = NULL;
+    for (size_t i = 0; i < S->titles->n; i++) {
+        const char *k = S->titles->entries[i].key;
+        size_t d = vb_edit_distance(t->fold + a, b - a, k, strlen(k));
+        if (d < bestd) {
+            bestd = d;
+            bestv = S->titles->entries[i].value;
+        }
+    }
+    size_t allow = (b - a) / 4;
+    if (allow < 1)
+        allow = 1;
+    if (bestv && bestd <= allow && b - a >= 5) {
+        *fuzzy = bestv;
+        return true;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------ names */
+
+/* A person's name filling fold[a,b): 2 to 6 capitalised words (or words in
+ * capitals when `upper_ok`), no digits or marks, none of the words of
+ * bodies and labels, not a title.  A rank before it ("Đại tá", "TS.") and
+ * a note after it in brackets ("(đã ký)") are left out.  On success the
+ * name's range is [*na, *nb). */
+static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool upper_ok,
+                    size_t *na, size_t *nb)
+{
+    const vb_text *t = &doc->text;
+    trim(t->fold, &a, &b);
+    while (a < b && (t->fold[a] == '.' || t->fold[a] == ',' || t->fold[a] == '-' ||
+                     t->fold[a] == '_' || t->fold[a] == '>' || is_space(t->fold[a])))
+        a++;
+    const char *par = memchr(t->fold + a, '(', b - a);
+    if (par)
+        b = (size_t)(par - t->fold);
+    trim(t->fold, &a, &b);
+    if (a >= b || b - a > SHORT_LINE)
+        return false;
+    if (match_at(doc, S, P_RANK, a, b))
+        a += vb_ovector(&S->ms.m[P_RANK])[1];
+    trim(t->fold, &a, &b);
+    while (b > a && (t->fold[b - 1] == '.' || t->fold[b - 1] == ',' || t->fold[b - 1] == ';'))
+        b--;
+    if (a >= b)
+        return false;
+    word w[MAX_NAME_WORDS + 1];
+    size_t n = split_words(t, a, b, w, MAX_NAME_WORDS + 1);
+    if (n < 2 || n > MAX_NAME_WORDS)
+        return false;
+    size_t up = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i].shape == W_UPPER)
+            up++;
+        else if (w[i].shape != W_CAP)
+            return false;
+    }
+    if (up && (!upper_ok || up != n))
+        return false;
+    if (vb_match(doc, &S->ms.m[P_NOT_NAME], t->fold + a, b - a, 0, 0) > 0)
+        return false;
+    const char *fz;
+    if (title_prefix(S, t->fold, a, b, NULL) || (up && is_title(S, t, a, b, &fz)))
+        return false;
+    *na = a;
+    *nb = b;
+    return true;
+}
+
+/* ----------------------------------------------------------- anchors */
+
+typedef struct {
+    size_t pos;         /* fold offset where the closing would start */
+    size_t nb;          /* index of its line among non-blank lines */
+    size_t line_end;
+    int strong;
+} anchor;
+
+/* The capacity inside fold[ls,le) at p ("TM. ỦY BAN" in a merged line) is
+ * real when its letters and what follows are in capitals. */
+static bool capacity_in_caps(const vb_text *t, size_t p, size_t le)
+{
+    size_t e = p + 24 < le ? p + 24 : le;
+    return upper_run(t, p, e, 0.8);
+}
+
+/* A line opens a closing?  0 no, 1 weak (a title alone), 2 strong.
+ * *pos gets where the closing starts (the line start, or inside the line
+ * after the body's end for texts that lost their breaks). */
+static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t le, size_t *pos)
+{
+    const vb_text *t = &doc->text;
+    const char *f = t->fold;
+    *pos = ls;
+    size_t a = ls, b = le;
+    trim(f, &a, &b);
+    if (a >= b)
+        return 0;
+    if (b - a > LONG_LINE) {
+        /* a text with no line breaks: "… thực hiện./. Nơi nhận: …" */
+        vb_matcher *m = &S->ms.m[P_HEAD_INLINE];
+        size_t last = (size_t)-1;
+        for (size_t p = a; p < b && vb_match(doc, m, f, b, p, 0) > 0;) {
+            size_t hs, he;
+            if (vb_group(m, "head", &hs, &he))
+                last = hs;
+            p = vb_ovector(m)[1];
+        }
+        vb_matcher *c = &S->ms.m[P_CAPACITY_INLINE];
+        for (size_t p = a; p < b && vb_match(doc, c, f, b, p, 0) > 0;) {
+            size_t s = vb_ovector(c)[0];
+            /* only right after the end of the body */
+            if (capacity_in_caps(t, s, b) && has_end_mark(f, s > a + 8 ? s - 8 : a, s) &&
+                (last == (size_t)-1 || s > last))
+                last = s;
+            p = vb_ovector(c)[1];
+        }
+        if (last != (size_t)-1) {
+            *pos = last;
+            return 2;
+        }
+        return 0;
+    }
+    if (vb_match(doc, &S->ms.m[P_HEAD], f + ls, le - ls, 0, 0) > 0)
+        return 2;
+    if (match_at(doc, S, P_CAPACITY, a, b)) {
+        size_t bs, be;
+        vb_matcher *m = &S->ms.m[P_CAPACITY];
+        if (vb_group(m, "body", &bs, &be)) {
+            bs += a;
+            be += a;
+            if (upper_run(t, a, be, 0.8) && be > bs + 2)
+                return 2;
+        }
+    }
+    vb_matcher *c = &S->ms.m[P_CAPACITY_INLINE];
+    for (size_t p = a; p < b && vb_match(doc, c, f, b, p, 0) > 0;) {
+        size_t s = vb_ovector(c)[0];
+        if (capacity_in_caps(t, s, b)) {
+            /* after the body's last sentence on the same line the closing
+             * starts at the capacity; after a recipient, at the line */
+            if (has_end_mark(f, a, s))
+                *pos = s;
+            return 2;
+        }
+        p = vb_ovector(c)[1];
+    }
+    const char *fz;
+    if (b - a <= SHORT_LINE && is_title(S, t, a, b, &fz))
+        return 1;
+    return 0;
+}
+
+static size_t find_closing(vb_document *doc, closing_state *S)
+{
+    const vb_text *t = &doc->text;
+    const char *f = t->fold;
+    size_t n = t->fold_len;
+    VB_VEC(anchor) an = {0};
+    VB_VEC(size_t) starts = {0};     /* non-blank line starts, for the title check */
+    size_t nb = 0;
+    for (size_t ls = 0; ls < n;) {
+        const char *nl = memchr(f + ls, '\n', n - ls);
+        size_t le = nl ? (size_t)(nl - f) : n;
+        size_t a = ls, b = le;
+        trim(f, &a, &b);
+        if (a < b) {
+            size_t pos;
+            int k = anchor_of_line(doc, S, ls, le, &pos);
+            if (k) {
+                anchor *x = VB_PUSH(an);
+                x->pos = pos;
+                x->nb = nb;
+                x->line_end = le;
+                x->strong = k == 2;
+            }
+            *VB_PUSH(starts) = ls;
+            nb++;
+        }
+        ls = le + 1;
+    }
+    size_t result = (size_t)-1;
+    int last = -1;
+    for (size_t i = an.n; i-- > 0;)
+        if (an.v[i].strong) {
+            last = (int)i;
+            break;
+        }
+    if (last < 0) {
+        /* a title line alone, with a name just below it */
+        for (size_t i = an.n; i-- > 0 && last < 0;) {
+            for (size_t k = an.v[i].nb + 1; k < starts.n && k <= an.v[i].nb + TITLE_NAME_LINES; k++) {
+                size_t ls = starts.v[k];
+                const char *nl = memchr(f + ls, '\n', n - ls);
+                size_t le = nl ? (size_t)(nl - f) : n, na, nbb;
+                if (is_name(doc, S, ls, le, true, &na, &nbb)) {
+                    last = (int)i;
+                    break;
+                }
+            }
+        }
+    }
+    if (last >= 0) {
+        size_t first = (size_t)last;
+        while (first > 0 && an.v[first].nb - an.v[first - 1].nb <= CLUSTER_GAP)
+            first--;
+        result = an.v[first].pos;
+    }
+    free(an.v);
+    free(starts.v);
+    return result;
+}
+
+/* ---------------------------------------------------------- the block */
+
+typedef struct {
+    vb_document *doc;
+    closing_state *S;
+    int mode;                   /* 0 before "Nơi nhận", 1 in the list, 2 after it */
+    bool open_recipient;        /* the last recipient did not end with ";" */
+    bool stop;
+    bool sig_seen;              /* a capacity or title since the last name */
+    char *title;
+    char *name;                 /* first name after a capacity or title */
+    char *fallback;             /* last name-shaped segment */
+    VB_VEC(char *) capacity;
+} block;
+
+static void segment(block *B, size_t a, size_t b, bool right);
+
+static void add_recipient(block *B, size_t a, size_t b)
+{
+    const char *f = B->doc->text.fold;
+    trim(f, &a, &b);
+    bool ended = b > a && f[b - 1] == ';';
+    while (b > a && (f[b - 1] == ';' || f[b - 1] == '.' || f[b - 1] == ',' || is_space(f[b - 1])))
+        b--;
+    size_t letters = 0;
+    for (size_t i = a; i < b; i++)
+        letters += is_alpha(f[i]);
+    if (letters < 2)
+        return;
+    *VB_PUSH(B->doc->closing.recipients) = vb_clean_fold_range(&B->doc->arena, &B->doc->text, a, b);
+    B->open_recipient = !ended;
+}
+
+/* A capacity segment: "TM. ỦY BAN NHÂN DÂN", or with title and name on
+ * the same line when the text lost its breaks ("TM. ỦY BAN NHÂN DÂN CHỦ
+ * TỊCH Nguyễn Văn A"). */
+static void capacity(block *B, size_t a, size_t b, size_t body)
+{
+    const vb_text *t = &B->doc->text;
+    size_t cap_end = b;
+    /* a trailing name */
+    word w[64];
+    size_t n = split_words(t, body, b, w, 64);
+    if (n <= 64) {
+        size_t k = n;
+        while (k > 0 && w[k - 1].shape == W_CAP)
+            k--;
+        size_t na, nb;
+        if (n - k >= 2 && is_name(B->doc, B->S, w[k].a, b, false, &na, &nb)) {
+            cap_end = w[k].a;
+            if (!B->name)
+                B->name = vb_clean_fold_range(&B->doc->arena, t, na, nb);
+        }
+        /* a title after the body's first word ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH") */
+        for (size_t i = 1; i < k; i++) {
+            const char *v = NULL;
+            if (w[i].a >= cap_end)
+                break;
+            size_t kl = title_prefix(B->S, t->fold, w[i].a, cap_end, &v);
+            if (kl) {
+                B->title = vb_clean_fold_range(&B->doc->arena, t, w[i].a, cap_end);
+                cap_end = w[i].a;
+                break;
+            }
+        }
+    }
+    trim(t->fold, &a, &cap_end);
+    *VB_PUSH(B->capacity) = vb_clean_fold_range(&B->doc->arena, t, a, cap_end);
+    B->sig_seen = !B->name;
+}
+
+static void name_found(block *B, size_t na, size_t nb)
+{
+    char *s = vb_clean_fold_range(&B->doc->arena, &B->doc->text, na, nb);
+    if (B->sig_seen && !B->name)
+        B->name = s;
+    B->fallback = s;
+}
+
+/* One segment of the block: fold[a,b).  `right` when it is the right
+ * column of a merged line (it cannot be a recipient then). */
+static void segment(block *B, size_t a, size_t b, bool right)
+{
+    vb_document *doc = B->doc;
+    closing_state *S = B->S;
+    const vb_text *t = &doc->text;
+    const char *f = t->fold;
+    trim(f, &a, &b);
+    if (a >= b || B->stop)
+        return;
+    /* two columns set apart by a run of spaces */
+    for (size_t i = a + 1; i + 4 <= b; i++) {
+        if (is_space(f[i]) && is_space(f[i + 1]) && is_space(f[i + 2]) && is_space(f[i + 3])) {
+            size_t j = i + 4;
+            while (j < b && is_space(f[j]))
+                j++;
+            segment(B, a, i, right);
+            segment(B, j, b, true);
+            return;
+        }
+    }
+    if (match_at(doc, S, P_STOP, a, b)) {
+        B->stop = true;
+        return;
+    }
+    vb_matcher *hm = &S->ms.m[P_HEAD];
+    if (vb_match(doc, hm, f + a, b - a, 0, 0) > 0) {
+        size_t he = a + vb_ovector(hm)[1];
+        B->mode = 1;
+        B->open_recipient = false;
+        segment(B, he, b, false);
+        return;
+    }
+    if (match_at(doc, S, P_BULLET, a, b)) {
+        size_t be = a + vb_ovector(&S->ms.m[P_BULLET])[1];
+        const char *semi = memchr(f + be, ';', b - be);
+        size_t re = semi ? (size_t)(semi - f) + 1 : b;
+        if (match_at(doc, S, P_ARCHIVE, a, b)) {
+            /* "- Lưu: VT, PNV." ends the list; it is not a recipient */
+            if (B->mode == 1)
+                B->mode = 2;
+            B->open_recipient = false;
+        } else if (B->mode == 1 && !right) {
+            add_recipient(B, be, re);
+        } else if (B->mode != 1) {
+            /* a bullet outside the list: nothing of the signature */
+        }
+        if (re < b)
+            segment(B, re, b, true);
+        return;
+    }
+    /* the signature */
+    if (match_at(doc, S, P_CAPACITY, a, b)) {
+        vb_matcher *m = &S->ms.m[P_CAPACITY];
+        size_t bs, be;
+        if (vb_group(m, "body", &bs, &be) && upper_run(t, a, a + be, 0.7)) {
+            capacity(B, a, b, a + bs);
+            return;
+        }
+    }
+    const char *fz;
+    if (is_title(S, t, a, b, &fz)) {
+        B->title = fz ? vb_upper_utf8(&doc->arena, fz, strlen(fz))
+                      : vb_clean_fold_range(&doc->arena, t, a, b);
+        B->sig_seen = true;
+        return;
+    }
+    /* a title then a name on one line: "CHỦ TỊCH Nguyễn Văn A" */
+    const char *v;
+    size_t kl = title_prefix(S, f, a, b, &v);
+    if (kl && upper_run(t, a, a + kl, 0.7)) {
+        size_t na, nb;
+        if (is_name(doc, S, a + kl, b, false, &na, &nb)) {
+            B->title = vb_clean_fold_range(&doc->arena, t, a, a + kl);
+            B->sig_seen = true;
+            name_found(B, na, nb);
+            return;
+        }
+    }
+    size_t na, nb;
+    if (is_name(doc, S, a, b, B->sig_seen, &na, &nb)) {
+        name_found(B, na, nb);
+        return;
+    }
+    /* a recipient that went on to the next line */
+    if (B->mode == 1 && B->open_recipient && !right && doc->closing.recipients.n &&
+        vb_orig_case(t, a) <= 0) {
+        char **last = &doc->closing.recipients.v[doc->closing.recipients.n - 1];
+        size_t e = b;
+        while (e > a && (f[e - 1] == ';' || f[e - 1] == '.'))
+            e--;
+        *last = vb_arena_printf(&doc->arena, "%s %s", *last,
+                                vb_clean_fold_range(&doc->arena, t, a, e));
+        B->open_recipient = f[b - 1] != ';';
+    }
+}
+
+/* Cuts a long line (a text with no line breaks) where closing.split says
+ * and hands the pieces to segment(). */
+static void line(block *B, size_t a, size_t b)
+{
+    vb_document *doc = B->doc;
+    const char *f = doc->text.fold;
+    vb_matcher *m = &B->S->ms.m[P_SPLIT];
+    size_t s = a;
+    for (size_t p = a; p < b && !B->stop && vb_match(doc, m, f, b, p, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(m);
+        size_t cut = ov[0], next = ov[1];
+        /* the ";" stays with the recipient it ends */
+        if (f[cut] == ';')
+            cut++;
+        if (cut > s)
+            segment(B, s, cut, false);
+        s = next > cut ? next : cut;
+        p = ov[1] > p ? ov[1] : p + 1;
+    }
+    if (s < b)
+        segment(B, s, b, false);
+}
+
+static void run(void *state, vb_document *doc)
+{
+    closing_state *S = state;
+    const vb_text *t = &doc->text;
+    doc->closing.span.start = doc->closing.span.end = t->input_len;
+    doc->body_fold_end = t->fold_len;
+
+    size_t body = doc->header.fold_end <= t->fold_len ? doc->header.fold_end : 0;
+    size_t cs = find_closing(doc, S);
+    if (cs == (size_t)-1 || cs < body)
+        return;
+    doc->body_fold_end = cs;
+    doc->closing.span.start = input_of_fold(t, cs);
+
+    block B = {doc, S, 0, false, false, false, NULL, NULL, NULL, {0}};
+    const char *f = t->fold;
+    for (size_t ls = cs; ls < t->fold_len && !B.stop;) {
+        const char *nl = memchr(f + ls, '\n', t->fold_len - ls);
+        size_t le = nl ? (size_t)(nl - f) : t->fold_len;
+        line(&B, ls, le);
+        ls = le + 1;
+    }
+    doc->closing.signer_title = B.title;
+    doc->closing.signer_name = B.name ? B.name : B.fallback;
+    if (B.capacity.n) {
+        char *c = B.capacity.v[0];
+        for (size_t i = 1; i < B.capacity.n; i++)
+            c = vb_arena_printf(&doc->arena, "%s %s", c, B.capacity.v[i]);
+        doc->closing.signer_capacity = c;
+    }
+    free(B.capacity.v);
 }
 
 const vb_stage vb_stage_closing = {"closing", init, run, fini};
