@@ -42,18 +42,21 @@ enum {
     P_RANK,
     P_NOT_NAME,
     P_STOP,
+    P_ANNEX,
+    P_FORM,
 };
 
 static const char *const pattern_names[] = {
     "closing.recipients_head", "closing.recipients_inline", "closing.capacity",
     "closing.capacity_inline", "closing.split",             "closing.bullet",
     "closing.archive",         "closing.rank",              "closing.not_name",
-    "closing.stop",            NULL,
+    "closing.stop",            "closing.annex",             "closing.form",
+    NULL,
 };
 
 typedef struct {
     vb_matchers ms;
-    const vb_lexicon *titles;
+    const vb_lexicon *titles, *surnames;
 } closing_state;
 
 /* Anchors at most this many non-blank lines apart belong to one closing
@@ -75,9 +78,10 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
         return NULL;
     }
     st->titles = vb_grammar_lexicon(g, "closing.titles");
-    if (!st->titles) {
-        snprintf(err, err_size, "%s: missing lexicon 'closing.titles' (needed by stage closing)",
-                 g->name);
+    st->surnames = vb_grammar_lexicon(g, "closing.surnames");
+    if (!st->titles || !st->surnames) {
+        snprintf(err, err_size, "%s: missing lexicon '%s' (needed by stage closing)", g->name,
+                 st->titles ? "closing.surnames" : "closing.titles");
         vb_matchers_fini(&st->ms);
         free(st);
         return NULL;
@@ -96,9 +100,10 @@ static void fini(void *state)
 
 /* ----------------------------------------------------------- helpers */
 
+/* A name split over two lines ("**Mai\nSơn**") is read across the break. */
 static bool is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /* "./." (the end of a body) in f[a,b)? */
@@ -276,12 +281,13 @@ static bool is_title(const closing_state *S, const vb_text *t, size_t a, size_t 
 /* ------------------------------------------------------------ names */
 
 /* A person's name filling fold[a,b): 2 to 6 capitalised words (or words in
- * capitals when `upper_ok`), no digits or marks, none of the words of
- * bodies and labels, not a title.  A rank before it ("Đại tá", "TS.") and
+ * capitals when `upper_ok`: those must start with a family name, and so
+ * must any name when `need_surname`), no digits or marks, none of the
+ * words of bodies and labels, not a title.  A rank before it ("Đại tá", "TS.") and
  * a note after it in brackets ("(đã ký)") are left out.  On success the
  * name's range is [*na, *nb). */
 static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool upper_ok,
-                    size_t *na, size_t *nb)
+                    bool need_surname, size_t *na, size_t *nb)
 {
     const vb_text *t = &doc->text;
     trim(t->fold, &a, &b);
@@ -313,6 +319,9 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
             return false;
     }
     if (up && (!upper_ok || up != n))
+        return false;
+    if ((up || need_surname) &&
+        !vb_lexicon_get(S->surnames, t->fold + w[0].a, w[0].b - w[0].a))
         return false;
     if (vb_match(doc, &S->ms.m[P_NOT_NAME], t->fold + a, b - a, 0, 0) > 0)
         return false;
@@ -408,13 +417,23 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
     return 0;
 }
 
-static size_t find_closing(vb_document *doc, closing_state *S)
+/* Where each cluster of anchors starts (the closings a text may hold:
+ * its own, and forms in its annexes), in text order, and for each whether
+ * an annex heading stands between it and the cluster before. */
+typedef struct {
+    size_t pos;
+    bool annex_before;
+} cluster;
+typedef VB_VEC(cluster) cluster_vec;
+
+static void find_clusters(vb_document *doc, closing_state *S, cluster_vec *out)
 {
     const vb_text *t = &doc->text;
     const char *f = t->fold;
     size_t n = t->fold_len;
     VB_VEC(anchor) an = {0};
     VB_VEC(size_t) starts = {0};     /* non-blank line starts, for the title check */
+    VB_VEC(size_t) annex = {0};      /* non-blank line numbers of annex headings */
     size_t nb = 0;
     for (size_t ls = 0; ls < n;) {
         const char *nl = memchr(f + ls, '\n', n - ls);
@@ -430,42 +449,62 @@ static size_t find_closing(vb_document *doc, closing_state *S)
                 x->nb = nb;
                 x->line_end = le;
                 x->strong = k == 2;
+            } else if (match_at(doc, S, P_ANNEX, a, b)) {
+                *VB_PUSH(annex) = nb;
             }
             *VB_PUSH(starts) = ls;
             nb++;
         }
         ls = le + 1;
     }
-    size_t result = (size_t)-1;
-    int last = -1;
-    for (size_t i = an.n; i-- > 0;)
-        if (an.v[i].strong) {
-            last = (int)i;
-            break;
-        }
-    if (last < 0) {
-        /* a title line alone, with a name just below it */
-        for (size_t i = an.n; i-- > 0 && last < 0;) {
-            for (size_t k = an.v[i].nb + 1; k < starts.n && k <= an.v[i].nb + TITLE_NAME_LINES; k++) {
+    bool strong = false;
+    for (size_t i = 0; i < an.n; i++)
+        strong |= an.v[i].strong;
+    if (!strong) {
+        /* a title line alone counts with a name just below it */
+        size_t keep = 0;
+        for (size_t i = 0; i < an.n; i++) {
+            bool ok = false;
+            for (size_t k = an.v[i].nb + 1; !ok && k < starts.n && k <= an.v[i].nb + TITLE_NAME_LINES; k++) {
                 size_t ls = starts.v[k];
                 const char *nl = memchr(f + ls, '\n', n - ls);
                 size_t le = nl ? (size_t)(nl - f) : n, na, nbb;
-                if (is_name(doc, S, ls, le, true, &na, &nbb)) {
-                    last = (int)i;
-                    break;
-                }
+                ok = is_name(doc, S, ls, le, true, false, &na, &nbb);
             }
+            if (ok)
+                an.v[keep++] = an.v[i];
         }
+        an.n = keep;
     }
-    if (last >= 0) {
-        size_t first = (size_t)last;
-        while (first > 0 && an.v[first].nb - an.v[first - 1].nb <= CLUSTER_GAP)
-            first--;
-        result = an.v[first].pos;
+    /* clusters: strong anchors with what stands close before them; a
+     * weak anchor alone after the last strong one makes none */
+    size_t ai = 0, xi = 0;
+    size_t prev_end = 0;
+    bool have_prev = false;
+    while (ai < an.n) {
+        size_t first = ai, last = ai;
+        while (last + 1 < an.n && an.v[last + 1].nb - an.v[last].nb <= CLUSTER_GAP)
+            last++;
+        bool has_strong = !strong;
+        for (size_t i = first; i <= last; i++)
+            has_strong |= an.v[i].strong;
+        ai = last + 1;
+        if (!has_strong)
+            continue;
+        bool ax = false;
+        while (xi < annex.n && annex.v[xi] < an.v[first].nb) {
+            ax |= have_prev && annex.v[xi] > prev_end;
+            xi++;
+        }
+        cluster *c = VB_PUSH(*out);
+        c->pos = an.v[first].pos;
+        c->annex_before = ax;
+        prev_end = an.v[last].nb;
+        have_prev = true;
     }
     free(an.v);
     free(starts.v);
-    return result;
+    free(annex.v);
 }
 
 /* ---------------------------------------------------------- the block */
@@ -476,7 +515,11 @@ typedef struct {
     int mode;                   /* 0 before "Nơi nhận", 1 in the list, 2 after it */
     bool open_recipient;        /* the last recipient did not end with ";" */
     bool stop;
+    bool form;                  /* blanks to fill in: a template */
     bool sig_seen;              /* a capacity or title since the last name */
+    bool cap_open;              /* the last segment was a capacity: its body may go on */
+    bool cap_empty;             /* ... with nothing after "TL." yet */
+    size_t pend_a, pend_b;      /* a single capitalised word after the title */
     char *title;
     char *name;                 /* first name after a capacity or title */
     char *fallback;             /* last name-shaped segment */
@@ -516,10 +559,26 @@ static void capacity(block *B, size_t a, size_t b, size_t body)
         while (k > 0 && w[k - 1].shape == W_CAP)
             k--;
         size_t na, nb;
-        if (n - k >= 2 && is_name(B->doc, B->S, w[k].a, b, false, &na, &nb)) {
+        if (n - k >= 2 && is_name(B->doc, B->S, w[k].a, b, false, false, &na, &nb)) {
             cap_end = w[k].a;
             if (!B->name)
                 B->name = vb_clean_fold_range(&B->doc->arena, t, na, nb);
+        }
+        /* a title glued to the body when the line break was lost ("TM.
+         * ỦY BAN THƯỜNG VỤ QUỐC HỘICHỦ TỊCH") */
+        if (k > 1 && cap_end == b) {
+            size_t e = w[k - 1].b;
+            for (size_t i = 0; i < B->S->titles->n; i++) {
+                const char *key = B->S->titles->entries[i].key;
+                size_t kl = strlen(key);
+                if (kl + 1 < e - w[0].a && memcmp(t->fold + e - kl, key, kl) == 0 &&
+                    is_alpha(t->fold[e - kl - 1]) && !is_space(t->fold[e - kl])) {
+                    B->title = vb_clean_fold_range(&B->doc->arena, t, e - kl, e);
+                    cap_end = e - kl;
+                    k = 0;
+                    break;
+                }
+            }
         }
         /* a title after the body's first word ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH") */
         for (size_t i = 1; i < k; i++) {
@@ -537,6 +596,10 @@ static void capacity(block *B, size_t a, size_t b, size_t body)
     trim(t->fold, &a, &cap_end);
     *VB_PUSH(B->capacity) = vb_clean_fold_range(&B->doc->arena, t, a, cap_end);
     B->sig_seen = !B->name;
+    B->cap_open = cap_end == b;
+    size_t ba = body, bb = cap_end;
+    trim(t->fold, &ba, &bb);
+    B->cap_empty = ba >= bb;
 }
 
 static void name_found(block *B, size_t na, size_t nb)
@@ -558,6 +621,8 @@ static void segment(block *B, size_t a, size_t b, bool right)
     trim(f, &a, &b);
     if (a >= b || B->stop)
         return;
+    if (!B->form && vb_match(doc, &S->ms.m[P_FORM], f + a, b - a, 0, 0) > 0)
+        B->form = true;
     /* two columns set apart by a run of spaces */
     for (size_t i = a + 1; i + 4 <= b; i++) {
         if (is_space(f[i]) && is_space(f[i + 1]) && is_space(f[i + 2]) && is_space(f[i + 3])) {
@@ -599,6 +664,22 @@ static void segment(block *B, size_t a, size_t b, bool right)
             segment(B, re, b, true);
         return;
     }
+    /* the body of a capacity wrapped to the next line ("TM. ỦY BAN NHÂN /
+     * DÂN", "TL. / CỤC TRƯỞNG"); a title there is the signer's own unless
+     * the capacity had no body yet */
+    bool cap_open = B->cap_open, cap_empty = B->cap_empty;
+    B->cap_open = B->cap_empty = false;
+    const char *fz0;
+    if (cap_open && B->capacity.n && !right && upper_run(t, a, b, 0.8) &&
+        !match_at(doc, S, P_CAPACITY, a, b) && (cap_empty || !is_title(S, t, a, b, &fz0))) {
+        size_t na0, nb0;
+        if (!is_name(doc, S, a, b, true, true, &na0, &nb0)) {
+            char **c = &B->capacity.v[B->capacity.n - 1];
+            *c = vb_arena_printf(&doc->arena, "%s %s", *c, vb_clean_fold_range(&doc->arena, t, a, b));
+            B->cap_open = true;
+            return;
+        }
+    }
     /* the signature */
     if (match_at(doc, S, P_CAPACITY, a, b)) {
         vb_matcher *m = &S->ms.m[P_CAPACITY];
@@ -620,7 +701,7 @@ static void segment(block *B, size_t a, size_t b, bool right)
     size_t kl = title_prefix(S, f, a, b, &v);
     if (kl && upper_run(t, a, a + kl, 0.7)) {
         size_t na, nb;
-        if (is_name(doc, S, a + kl, b, false, &na, &nb)) {
+        if (is_name(doc, S, a + kl, b, false, false, &na, &nb)) {
             B->title = vb_clean_fold_range(&doc->arena, t, a, a + kl);
             B->sig_seen = true;
             name_found(B, na, nb);
@@ -628,9 +709,21 @@ static void segment(block *B, size_t a, size_t b, bool right)
         }
     }
     size_t na, nb;
-    if (is_name(doc, S, a, b, B->sig_seen, &na, &nb)) {
+    bool any_name = is_name(doc, S, a, b, B->sig_seen, !B->sig_seen, &na, &nb);
+    /* the first name of a name broken over two lines */
+    if (!any_name && B->pend_b && B->sig_seen && !B->name)
+        any_name = is_name(doc, S, B->pend_a, b, true, false, &na, &nb);
+    B->pend_a = B->pend_b = 0;
+    if (any_name) {
         name_found(B, na, nb);
         return;
+    }
+    if (B->sig_seen && !B->name && !right) {
+        word w1[2];
+        if (split_words(t, a, b, w1, 2) == 1 && w1[0].shape == W_CAP) {
+            B->pend_a = a;
+            B->pend_b = b;
+        }
     }
     /* a recipient that went on to the next line */
     if (B->mode == 1 && B->open_recipient && !right && doc->closing.recipients.n &&
@@ -668,6 +761,25 @@ static void line(block *B, size_t a, size_t b)
         segment(B, s, b, false);
 }
 
+/* Reads the closing that starts at fold offset cs into B and the
+ * document's recipients. */
+static void parse(vb_document *doc, closing_state *S, size_t cs, block *B)
+{
+    const char *f = doc->text.fold;
+    size_t n = doc->text.fold_len;
+    free(B->capacity.v);
+    memset(B, 0, sizeof *B);
+    B->doc = doc;
+    B->S = S;
+    doc->closing.recipients.n = 0;
+    for (size_t ls = cs; ls < n && !B->stop;) {
+        const char *nl = memchr(f + ls, '\n', n - ls);
+        size_t le = nl ? (size_t)(nl - f) : n;
+        line(B, ls, le);
+        ls = le + 1;
+    }
+}
+
 static void run(void *state, vb_document *doc)
 {
     closing_state *S = state;
@@ -676,20 +788,38 @@ static void run(void *state, vb_document *doc)
     doc->body_fold_end = t->fold_len;
 
     size_t body = doc->header.fold_end <= t->fold_len ? doc->header.fold_end : 0;
-    size_t cs = find_closing(doc, S);
-    if (cs == (size_t)-1 || cs < body)
+    cluster_vec cl = {0};
+    find_clusters(doc, S, &cl);
+    while (cl.n && cl.v[0].pos < body &&
+           input_of_fold(t, cl.v[0].pos) >= doc->header.span.start) {
+        /* the header's own lines are no closing (a header found after
+         * them is a form's, in an annex) */
+        memmove(cl.v, cl.v + 1, (cl.n - 1) * sizeof *cl.v);
+        cl.n--;
+    }
+    if (!cl.n) {
+        free(cl.v);
         return;
+    }
+    /* the last closing, unless it is a form (in an annex, with no name or
+     * with blanks to fill in) after a signed one */
+    block B;
+    memset(&B, 0, sizeof B);
+    size_t pick = cl.n - 1;
+    for (size_t c = cl.n; c-- > 0;) {
+        parse(doc, S, cl.v[c].pos, &B);
+        if ((B.name || B.fallback) && !B.form) {
+            pick = c;
+            break;
+        }
+        if (!cl.v[c].annex_before && !B.form)
+            break;
+    }
+    size_t cs = cl.v[pick].pos;
+    free(cl.v);
+    parse(doc, S, cs, &B);
     doc->body_fold_end = cs;
     doc->closing.span.start = input_of_fold(t, cs);
-
-    block B = {doc, S, 0, false, false, false, NULL, NULL, NULL, {0}};
-    const char *f = t->fold;
-    for (size_t ls = cs; ls < t->fold_len && !B.stop;) {
-        const char *nl = memchr(f + ls, '\n', t->fold_len - ls);
-        size_t le = nl ? (size_t)(nl - f) : t->fold_len;
-        line(&B, ls, le);
-        ls = le + 1;
-    }
     doc->closing.signer_title = B.title;
     doc->closing.signer_name = B.name ? B.name : B.fallback;
     if (B.capacity.n) {
