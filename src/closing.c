@@ -69,6 +69,8 @@ typedef struct {
 /* A line this long is a text that lost its line breaks. */
 #define LONG_LINE 400
 #define MAX_NAME_WORDS 6
+/* Closings tried from the last one back when the last ones are forms. */
+#define MAX_TRIALS 24
 
 static void *init(const vb_grammar *g, char *err, size_t err_size)
 {
@@ -516,6 +518,8 @@ typedef struct {
     bool open_recipient;        /* the last recipient did not end with ";" */
     bool stop;
     bool form;                  /* blanks to fill in: a template */
+    bool lone_bullet;           /* the last segment was a bullet alone */
+    size_t nseg;
     bool sig_seen;              /* a capacity or title since the last name */
     bool cap_open;              /* the last segment was a capacity: its body may go on */
     bool cap_empty;             /* ... with nothing after "TL." yet */
@@ -646,8 +650,27 @@ static void segment(block *B, size_t a, size_t b, bool right)
         segment(B, he, b, false);
         return;
     }
+    bool first = B->nseg++ == 0;
+    bool lone = B->lone_bullet;
+    B->lone_bullet = false;
+    if (B->mode == 1 && !right && b - a == 1 && (f[a] == '-' || f[a] == '+')) {
+        /* a bullet alone on its line, the recipient on the next */
+        B->lone_bullet = true;
+        return;
+    }
+    if (lone && B->mode == 1 && !right && !match_at(doc, S, P_ARCHIVE, a, b)) {
+        const char *semi = memchr(f + a, ';', b - a);
+        size_t re = semi ? (size_t)(semi - f) + 1 : b;
+        add_recipient(B, a, re);
+        if (re < b)
+            segment(B, re, b, true);
+        return;
+    }
     if (match_at(doc, S, P_BULLET, a, b)) {
         size_t be = a + vb_ovector(&S->ms.m[P_BULLET])[1];
+        /* a list with its "Nơi nhận:" lost opens the closing */
+        if (first && B->mode == 0)
+            B->mode = 1;
         const char *semi = memchr(f + be, ';', b - be);
         size_t re = semi ? (size_t)(semi - f) + 1 : b;
         if (match_at(doc, S, P_ARCHIVE, a, b)) {
@@ -790,10 +813,11 @@ static void run(void *state, vb_document *doc)
     size_t body = doc->header.fold_end <= t->fold_len ? doc->header.fold_end : 0;
     cluster_vec cl = {0};
     find_clusters(doc, S, &cl);
+    bool late_header = doc->header.span.start > t->input_len / 2;
     while (cl.n && cl.v[0].pos < body &&
-           input_of_fold(t, cl.v[0].pos) >= doc->header.span.start) {
-        /* the header's own lines are no closing (a header found after
-         * them is a form's, in an annex) */
+           (!late_header || input_of_fold(t, cl.v[0].pos) >= doc->header.span.start)) {
+        /* the header's own lines are no closing (but a header found in
+         * the second half of the text, after them, is a form's) */
         memmove(cl.v, cl.v + 1, (cl.n - 1) * sizeof *cl.v);
         cl.n--;
     }
@@ -806,14 +830,16 @@ static void run(void *state, vb_document *doc)
     block B;
     memset(&B, 0, sizeof B);
     size_t pick = cl.n - 1;
-    for (size_t c = cl.n; c-- > 0;) {
+    bool later_forms = true, annex_after = false;
+    for (size_t c = cl.n; c-- > 0 && c + MAX_TRIALS >= cl.n;) {
         parse(doc, S, cl.v[c].pos, &B);
-        if ((B.name || B.fallback) && !B.form) {
+        bool named = (B.name || B.fallback) && !B.form;
+        if (named && (c == cl.n - 1 || annex_after || later_forms)) {
             pick = c;
             break;
         }
-        if (!cl.v[c].annex_before && !B.form)
-            break;
+        later_forms &= B.form;
+        annex_after |= cl.v[c].annex_before;
     }
     size_t cs = cl.v[pick].pos;
     free(cl.v);
