@@ -269,8 +269,11 @@ static bool number_position_ok(header_state *st, vb_document *doc, size_t so_sta
         return true;
     char *prefix = vb_clean_fold_range(&doc->arena, t, ps, pe);
     if (line_end(t, so_start) - ls >= LONG_LINE) {
-        /* a text without line breaks: the type word ("Nghị quyết số:"), or
-         * no lower-case word just before */
+        /* a text without line breaks: "Số:" capitalised with its colon
+         * (after the motto "... Hạnh phúc"), the type word ("Nghị quyết
+         * số:"), or no lower-case word just before */
+        if (colon && upper_at(doc, so_start))
+            return true;
         size_t b = pe, words = 0;
         while (b > ps && words < 3) {
             size_t we = b;
