@@ -531,6 +531,7 @@ typedef struct {
 } block;
 
 static void segment(block *B, size_t a, size_t b, bool right);
+static void capacity(block *B, size_t a, size_t b, size_t body);
 
 static void add_recipient(block *B, size_t a, size_t b)
 {
@@ -555,9 +556,21 @@ static void capacity(block *B, size_t a, size_t b, size_t body)
 {
     const vb_text *t = &B->doc->text;
     size_t cap_end = b;
-    /* a trailing name */
     word w[64];
     size_t n = split_words(t, body, b, w, 64);
+    /* the recipients column glued after it in a text with no line breaks
+     * ("TM. UY BAN NHAN DAN - Ban TDKT Tinh; ..."): a bullet before a
+     * word that is not in capitals */
+    for (size_t i = 1; i + 1 < n && i < 64; i++) {
+        if (w[i].b - w[i].a == 1 && (t->fold[w[i].a] == '-' || t->fold[w[i].a] == '+') &&
+            (w[i + 1].shape == W_CAP || w[i + 1].shape == W_LOWER)) {
+            size_t rest = w[i].a;
+            capacity(B, a, rest, body);
+            segment(B, rest, b, false);
+            return;
+        }
+    }
+    /* a trailing name */
     if (n <= 64) {
         size_t k = n;
         while (k > 0 && w[k - 1].shape == W_CAP)
@@ -674,10 +687,17 @@ static void segment(block *B, size_t a, size_t b, bool right)
         const char *semi = memchr(f + be, ';', b - be);
         size_t re = semi ? (size_t)(semi - f) + 1 : b;
         if (match_at(doc, S, P_ARCHIVE, a, b)) {
-            /* "- Lưu: VT, PNV." ends the list; it is not a recipient */
+            /* "- Lưu: VT, PNV." ends the list; it is not a recipient.  A
+             * text with no line breaks goes on after its full stop. */
             if (B->mode == 1)
                 B->mode = 2;
             B->open_recipient = false;
+            if (!semi)
+                for (size_t i = be; i + 1 < b; i++)
+                    if (f[i] == '.' && is_space(f[i + 1])) {
+                        re = i + 1;
+                        break;
+                    }
         } else if (B->mode == 1 && !right) {
             add_recipient(B, be, re);
         } else if (B->mode != 1) {
