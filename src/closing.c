@@ -428,7 +428,7 @@ typedef struct {
 } cluster;
 typedef VB_VEC(cluster) cluster_vec;
 
-static void find_clusters(vb_document *doc, closing_state *S, cluster_vec *out)
+static void find_clusters(vb_document *doc, closing_state *S, size_t body, cluster_vec *out)
 {
     const vb_text *t = &doc->text;
     const char *f = t->fold;
@@ -437,6 +437,7 @@ static void find_clusters(vb_document *doc, closing_state *S, cluster_vec *out)
     VB_VEC(size_t) starts = {0};     /* non-blank line starts, for the title check */
     VB_VEC(size_t) annex = {0};      /* non-blank line numbers of annex headings */
     size_t nb = 0;
+    bool late_header = doc->header.span.start > t->input_len / 2;
     for (size_t ls = 0; ls < n;) {
         const char *nl = memchr(f + ls, '\n', n - ls);
         size_t le = nl ? (size_t)(nl - f) : n;
@@ -445,6 +446,11 @@ static void find_clusters(vb_document *doc, closing_state *S, cluster_vec *out)
         if (a < b) {
             size_t pos;
             int k = anchor_of_line(doc, S, ls, le, &pos);
+            /* the header's own lines are no closing (but a header found in
+             * the second half of the text, after them, is a form's) */
+            if (k && pos < body &&
+                (!late_header || input_of_fold(t, pos) >= doc->header.span.start))
+                k = 0;
             if (k) {
                 anchor *x = VB_PUSH(an);
                 x->pos = pos;
@@ -462,15 +468,19 @@ static void find_clusters(vb_document *doc, closing_state *S, cluster_vec *out)
     bool strong = false;
     for (size_t i = 0; i < an.n; i++)
         strong |= an.v[i].strong;
-    if (!strong) {
-        /* a title line alone counts with a name just below it */
+    {
+        /* a title line alone counts with a name just below it (in a
+         * decision, "BỘ TRƯỞNG BỘ ..." heads the preamble, "Căn cứ ..."
+         * follows) */
         size_t keep = 0;
         for (size_t i = 0; i < an.n; i++) {
-            bool ok = false;
+            bool ok = an.v[i].strong;
             for (size_t k = an.v[i].nb + 1; !ok && k < starts.n && k <= an.v[i].nb + TITLE_NAME_LINES; k++) {
                 size_t ls = starts.v[k];
                 const char *nl = memchr(f + ls, '\n', n - ls);
                 size_t le = nl ? (size_t)(nl - f) : n, na, nbb;
+                if (le - ls > SHORT_LINE)
+                    break;      /* running text: the title line was a heading */
                 ok = is_name(doc, S, ls, le, true, false, &na, &nbb);
             }
             if (ok)
@@ -832,15 +842,7 @@ static void run(void *state, vb_document *doc)
 
     size_t body = doc->header.fold_end <= t->fold_len ? doc->header.fold_end : 0;
     cluster_vec cl = {0};
-    find_clusters(doc, S, &cl);
-    bool late_header = doc->header.span.start > t->input_len / 2;
-    while (cl.n && cl.v[0].pos < body &&
-           (!late_header || input_of_fold(t, cl.v[0].pos) >= doc->header.span.start)) {
-        /* the header's own lines are no closing (but a header found in
-         * the second half of the text, after them, is a form's) */
-        memmove(cl.v, cl.v + 1, (cl.n - 1) * sizeof *cl.v);
-        cl.n--;
-    }
+    find_clusters(doc, S, body, &cl);
     if (!cl.n) {
         free(cl.v);
         return;
