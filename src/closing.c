@@ -44,6 +44,8 @@ enum {
     P_STOP,
     P_ANNEX,
     P_FORM,
+    P_ATTACHMENT,
+    P_ATTACHED_BY,
 };
 
 static const char *const pattern_names[] = {
@@ -51,7 +53,7 @@ static const char *const pattern_names[] = {
     "closing.capacity_inline", "closing.split",             "closing.bullet",
     "closing.archive",         "closing.rank",              "closing.not_name",
     "closing.stop",            "closing.annex",             "closing.form",
-    NULL,
+    "closing.attachment",      "closing.attached_by",       NULL,
 };
 
 typedef struct {
@@ -425,6 +427,7 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
 typedef struct {
     size_t pos;
     bool annex_before;
+    bool attachment_after;      /* an attached document starts after it */
 } cluster;
 typedef VB_VEC(cluster) cluster_vec;
 
@@ -436,6 +439,7 @@ static void find_clusters(vb_document *doc, closing_state *S, size_t body, clust
     VB_VEC(anchor) an = {0};
     VB_VEC(size_t) starts = {0};     /* non-blank line starts, for the title check */
     VB_VEC(size_t) annex = {0};      /* non-blank line numbers of annex headings */
+    VB_VEC(size_t) attach = {0};     /* starts of the type lines of attached documents */
     size_t nb = 0;
     bool late_header = doc->header.span.start > t->input_len / 2;
     for (size_t ls = 0; ls < n;) {
@@ -459,6 +463,8 @@ static void find_clusters(vb_document *doc, closing_state *S, size_t body, clust
                 x->strong = k == 2;
             } else if (match_at(doc, S, P_ANNEX, a, b)) {
                 *VB_PUSH(annex) = nb;
+            } else if (match_at(doc, S, P_ATTACHMENT, a, b) && upper_run(t, a, b, 0.8)) {
+                *VB_PUSH(attach) = ls;
             }
             *VB_PUSH(starts) = ls;
             nb++;
@@ -514,9 +520,27 @@ static void find_clusters(vb_document *doc, closing_state *S, size_t body, clust
         prev_end = an.v[last].nb;
         have_prev = true;
     }
+    /* an attached document: its type line, then "(Ban hành kèm theo"
+     * within a few lines */
+    size_t last_attach = (size_t)-1;
+    for (size_t i = 0; i < attach.n; i++) {
+        size_t ls = attach.v[i];
+        for (size_t k = 0; k < TITLE_NAME_LINES && ls < n; k++) {
+            const char *nl = memchr(f + ls, '\n', n - ls);
+            ls = nl ? (size_t)(nl - f) + 1 : n;
+            size_t le = ls < n && memchr(f + ls, '\n', n - ls) ? (size_t)((const char *)memchr(f + ls, '\n', n - ls) - f) : n;
+            if (ls < n && match_at(doc, S, P_ATTACHED_BY, ls, le)) {
+                last_attach = attach.v[i];
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < out->n; i++)
+        out->v[i].attachment_after = last_attach != (size_t)-1 && last_attach > out->v[i].pos;
     free(an.v);
     free(starts.v);
     free(annex.v);
+    free(attach.v);
 }
 
 /* ---------------------------------------------------------- the block */
@@ -864,10 +888,22 @@ static void run(void *state, vb_document *doc)
         annex_after |= cl.v[c].annex_before;
     }
     size_t cs = cl.v[pick].pos;
+    /* the signed closing stands before an attached document (a decision
+     * that issues a plan): the signer is read there, but the closing is
+     * the attached document's own, or nothing */
+    size_t span_at = cs;
+    if (cl.v[pick].attachment_after) {
+        span_at = t->fold_len;
+        for (size_t c = pick + 1; c < cl.n; c++)
+            if (!cl.v[c].attachment_after) {
+                span_at = cl.v[c].pos;
+                break;
+            }
+    }
     free(cl.v);
     parse(doc, S, cs, &B);
-    doc->body_fold_end = cs;
-    doc->closing.span.start = input_of_fold(t, cs);
+    doc->body_fold_end = span_at;
+    doc->closing.span.start = input_of_fold(t, span_at);
     doc->closing.signer_title = B.title;
     doc->closing.signer_name = B.name ? B.name : B.fallback;
     if (B.capacity.n) {
