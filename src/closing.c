@@ -72,7 +72,7 @@ typedef struct {
 #define LONG_LINE 400
 #define MAX_NAME_WORDS 6
 /* Closings tried from the last one back when the last ones are forms. */
-#define MAX_TRIALS 24
+#define MAX_TRIALS 200
 
 static void *init(const vb_grammar *g, char *err, size_t err_size)
 {
@@ -324,6 +324,14 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
     }
     if (up && (!upper_ok || up != n))
         return false;
+    /* "PHỤ\nLỤC II": a roman numeral is no part of a name */
+    for (size_t i = 0; up && i < n; i++) {
+        size_t k = w[i].a;
+        while (k < w[i].b && strchr("ivxlc", t->fold[k]))
+            k++;
+        if (k == w[i].b)
+            return false;
+    }
     if ((up || need_surname) &&
         !vb_lexicon_get(S->surnames, t->fold + w[0].a, w[0].b - w[0].a))
         return false;
@@ -558,6 +566,7 @@ typedef struct {
     bool cap_open;              /* the last segment was a capacity: its body may go on */
     bool cap_empty;             /* ... with nothing after "TL." yet */
     size_t pend_a, pend_b;      /* a single capitalised word after the title */
+    bool name_open;             /* the name's bold run goes on: "**Lê Tấn\nCận**" */
     char *title;
     char *name;                 /* first name after a capacity or title */
     char *fallback;             /* last name-shaped segment */
@@ -653,11 +662,34 @@ static void capacity(block *B, size_t a, size_t b, size_t body)
     B->cap_empty = ba >= bb;
 }
 
+/* An odd number of "**" in the input behind fold[a,b): a bold run that
+ * goes on to the next line. */
+static bool bold_open(const vb_text *t, size_t a, size_t b)
+{
+    if (a >= b)
+        return false;
+    size_t ua = t->fold_map[a], ub = vb_fold_char_end(t, b - 1);
+    /* the marks the fold dropped at the edges of the line */
+    while (ua > 0 && t->utf8[ua - 1] == '*')
+        ua--;
+    while (ub < t->utf8_len && t->utf8[ub] == '*')
+        ub++;
+    size_t marks = 0;
+    for (size_t i = ua; i + 1 < ub; i++)
+        if (t->utf8[i] == '*' && t->utf8[i + 1] == '*') {
+            marks++;
+            i++;
+        }
+    return marks % 2 == 1;
+}
+
 static void name_found(block *B, size_t na, size_t nb)
 {
     char *s = vb_clean_fold_range(&B->doc->arena, &B->doc->text, na, nb);
-    if (B->sig_seen && !B->name)
+    if (B->sig_seen && !B->name) {
         B->name = s;
+        B->name_open = bold_open(&B->doc->text, na, nb);
+    }
     B->fallback = s;
 }
 
@@ -672,7 +704,8 @@ static void segment(block *B, size_t a, size_t b, bool right)
     trim(f, &a, &b);
     if (a >= b || B->stop)
         return;
-    if (!B->form && vb_match(doc, &S->ms.m[P_FORM], f + a, b - a, 0, 0) > 0)
+    /* blanks after the signer's name belong to what follows (an annex) */
+    if (!B->form && !B->name && vb_match(doc, &S->ms.m[P_FORM], f + a, b - a, 0, 0) > 0)
         B->form = true;
     /* two columns set apart by a run of spaces */
     for (size_t i = a + 1; i + 4 <= b; i++) {
@@ -786,10 +819,26 @@ static void segment(block *B, size_t a, size_t b, bool right)
         }
     }
     size_t na, nb;
-    bool any_name = is_name(doc, S, a, b, B->sig_seen, !B->sig_seen, &na, &nb);
-    /* the first name of a name broken over two lines */
-    if (!any_name && B->pend_b && B->sig_seen && !B->name)
-        any_name = is_name(doc, S, B->pend_a, b, true, false, &na, &nb);
+    /* the rest of a bold name broken over two lines ("**Lê Tấn\nCận**") */
+    bool name_open = B->name_open;
+    B->name_open = false;
+    if (name_open && B->name && !right) {
+        word w1[3];
+        size_t nw = split_words(t, a, b, w1, 3);
+        if (nw >= 1 && nw <= 2 && w1[0].shape == W_CAP && (nw == 1 || w1[1].shape == W_CAP) &&
+            vb_match(doc, &S->ms.m[P_NOT_NAME], f + a, b - a, 0, 0) <= 0) {
+            B->name = vb_arena_printf(&doc->arena, "%s %s", B->name,
+                                      vb_clean_fold_range(&doc->arena, t, a, b));
+            B->fallback = B->name;
+            return;
+        }
+    }
+    /* a name broken over two lines ("**Phùng\nThị Hồng Hà**"): the
+     * single word above goes first */
+    bool any_name = B->pend_b && B->sig_seen && !B->name &&
+                    is_name(doc, S, B->pend_a, b, true, false, &na, &nb);
+    if (!any_name)
+        any_name = is_name(doc, S, a, b, B->sig_seen, !B->sig_seen, &na, &nb);
     B->pend_a = B->pend_b = 0;
     if (any_name) {
         name_found(B, na, nb);
@@ -838,12 +887,11 @@ static void line(block *B, size_t a, size_t b)
         segment(B, s, b, false);
 }
 
-/* Reads the closing that starts at fold offset cs into B and the
- * document's recipients. */
-static void parse(vb_document *doc, closing_state *S, size_t cs, block *B)
+/* Reads the closing in fold[cs, n) into B and the document's
+ * recipients. */
+static void parse(vb_document *doc, closing_state *S, size_t cs, size_t n, block *B)
 {
     const char *f = doc->text.fold;
-    size_t n = doc->text.fold_len;
     free(B->capacity.v);
     memset(B, 0, sizeof *B);
     B->doc = doc;
@@ -878,7 +926,7 @@ static void run(void *state, vb_document *doc)
     size_t pick = cl.n - 1;
     bool later_forms = true, annex_after = false;
     for (size_t c = cl.n; c-- > 0 && c + MAX_TRIALS >= cl.n;) {
-        parse(doc, S, cl.v[c].pos, &B);
+        parse(doc, S, cl.v[c].pos, c + 1 < cl.n ? cl.v[c + 1].pos : t->fold_len, &B);
         bool named = (B.name || B.fallback) && !B.form;
         if (named && (c == cl.n - 1 || annex_after || later_forms)) {
             pick = c;
@@ -888,6 +936,7 @@ static void run(void *state, vb_document *doc)
         annex_after |= cl.v[c].annex_before;
     }
     size_t cs = cl.v[pick].pos;
+    size_t n_cl = cl.n, next_pos = pick + 1 < cl.n ? cl.v[pick + 1].pos : t->fold_len;
     /* the signed closing stands before an attached document (a decision
      * that issues a plan): the signer is read there, but the closing is
      * the attached document's own, or nothing */
@@ -901,7 +950,7 @@ static void run(void *state, vb_document *doc)
             }
     }
     free(cl.v);
-    parse(doc, S, cs, &B);
+    parse(doc, S, cs, pick + 1 < n_cl ? next_pos : t->fold_len, &B);
     doc->body_fold_end = span_at;
     doc->closing.span.start = input_of_fold(t, span_at);
     doc->closing.signer_title = B.title;
