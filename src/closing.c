@@ -567,6 +567,7 @@ typedef struct {
     bool cap_empty;             /* ... with nothing after "TL." yet */
     size_t pend_a, pend_b;      /* a single capitalised word after the title */
     bool name_open;             /* the name's bold run goes on: "**Lê Tấn\nCận**" */
+    size_t pho;                 /* 1 + where "PHÓ" stood alone on the line above */
     char *title;
     char *name;                 /* first name after a capacity or title */
     char *fallback;             /* last name-shaped segment */
@@ -779,7 +780,25 @@ static void segment(block *B, size_t a, size_t b, bool right)
      * the capacity had no body yet */
     bool cap_open = B->cap_open, cap_empty = B->cap_empty;
     B->cap_open = B->cap_empty = false;
+    size_t pho = B->pho;
+    B->pho = 0;
     const char *fz0;
+    /* "PHÓ" alone, its title on the next line */
+    if (b - a == 3 && memcmp(f + a, "pho", 3) == 0 && upper_run(t, a, b, 0.8)) {
+        B->pho = a + 1;
+        return;
+    }
+    if (pho && is_title(S, t, a, b, &fz0)) {
+        B->title = vb_clean_fold_range(&doc->arena, t, pho - 1, b);
+        B->sig_seen = true;
+        return;
+    }
+    if (cap_open && B->capacity.n) {
+        /* "KT. BỘ TRƯỞNG," goes on: "CHỦ NHIỆM" is the head's title */
+        const char *c = B->capacity.v[B->capacity.n - 1];
+        size_t cl = strlen(c);
+        cap_empty |= cl && c[cl - 1] == ',';
+    }
     if (cap_open && B->capacity.n && !right && upper_run(t, a, b, 0.8) &&
         !match_at(doc, S, P_CAPACITY, a, b) && (cap_empty || !is_title(S, t, a, b, &fz0))) {
         size_t na0, nb0;
