@@ -891,7 +891,7 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
                 break;
             if (!title_upper && vb_mostly_upper(orig, ol, 0.9) && ol > 12)
                 break;
-            char prev = t->fold[last_e - 1];
+            char prev = last_e > 0 ? t->fold[last_e - 1] : '\0';
             if (prev == '.' || prev == ';')
                 break;
         } else {
