@@ -260,8 +260,11 @@ static bool is_title(const closing_state *S, const vb_text *t, size_t a, size_t 
     size_t kl = title_prefix(S, t->fold, a, b, NULL);
     if (kl)
         return true;
+    /* "PHÓ ..." in capitals: a deputy of whatever head the lexicon lacks
+     * ("PHÓ TRƯỞNG THUẾ TỈNH"), unless an OCR shape of a known title */
+    bool deputy = b - a > 6 && memcmp(t->fold + a, "pho ", 4) == 0;
     if (b - a > 30)
-        return false;
+        return deputy;
     size_t bestd = (size_t)-1;
     const char *bestv = NULL;
     for (size_t i = 0; i < S->titles->n; i++) {
@@ -279,7 +282,7 @@ static bool is_title(const closing_state *S, const vb_text *t, size_t a, size_t 
         *fuzzy = bestv;
         return true;
     }
-    return false;
+    return deputy;
 }
 
 /* ------------------------------------------------------------ names */
@@ -332,9 +335,18 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
         if (k == w[i].b)
             return false;
     }
-    if ((up || need_surname) &&
-        !vb_lexicon_get(S->surnames, t->fold + w[0].a, w[0].b - w[0].a))
+    const char *sur = vb_lexicon_get(S->surnames, t->fold + w[0].a, w[0].b - w[0].a);
+    if ((up || need_surname) && !sur)
         return false;
+    if (up) {
+        /* in capitals the diacritics tell "TRƯƠNG" from "TRƯỞNG" */
+        char *orig = vb_clean_fold_range(&doc->arena, t, w[0].a, w[0].b);
+        bool ascii = true;
+        for (const char *c = orig; *c; c++)
+            ascii &= (unsigned char)*c < 0x80;
+        if (!ascii && strcmp(orig, vb_upper_utf8(&doc->arena, sur, strlen(sur))) != 0)
+            return false;
+    }
     if (vb_match(doc, &S->ms.m[P_NOT_NAME], t->fold + a, b - a, 0, 0) > 0)
         return false;
     const char *fz;
