@@ -173,10 +173,13 @@ static wshape word_shape(const vb_text *t, size_t a, size_t b)
         b--;
     if (a >= b)
         return W_OTHER;
-    size_t up = 0, lo = 0, letters = 0;
+    size_t up = 0, lo = 0, letters = 0, digits = 0;
     int first = 0;
     for (size_t i = a; i < b; i++) {
         char c = t->fold[i];
+        /* OCR reads a letter as a digit now and then ("H6a" = Hòa) */
+        if (c >= '0' && c <= '9' && i > a && ++digits == 1)
+            continue;
         if (!is_alpha(c))
             return W_OTHER;
         if ((unsigned char)c >= 0x80)
@@ -318,7 +321,11 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
     size_t n = split_words(t, a, b, w, MAX_NAME_WORDS + 1);
     if (n < 2 || n > MAX_NAME_WORDS)
         return false;
-    size_t up = 0;
+    size_t up = 0, with_digit = 0;
+    for (size_t i = a; i < b; i++)
+        with_digit += t->fold[i] >= '0' && t->fold[i] <= '9';
+    if (with_digit > 1)
+        return false;
     for (size_t i = 0; i < n; i++) {
         if (w[i].shape == W_UPPER)
             up++;
