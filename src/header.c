@@ -616,16 +616,20 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
                 place = true;
             }
         }
-        if (place && edge == ls && ls > 0) {
-            /* a place wrapped in a table cell: "*Hà\nNội, ngày 27 ..." */
+        if (edge == ls && ls > 0 && ps < pe) {
+            /* a place wrapped in a table cell: "*Hà\nNội, ngày 27 ...",
+             * "*Thành\nphố Hồ Chí Minh, ngày ..." (alone, the second line
+             * is no place) */
             size_t qs = line_start(t, ls - 1), qe = ls - 1;
             trim(t, &qs, &qe);
             while (qs < qe && is_deco(t->fold[qs]))
                 qs++;
             char *prev = vb_clean_fold_range(&doc->arena, t, qs, qe);
             size_t pl = strlen(prev);
-            if (qs < qe && pl <= 40 && !vb_mostly_upper(prev, pl, 0.9) && place_ok(st, doc, qs, pe))
+            if (qs < qe && pl <= 40 && !vb_mostly_upper(prev, pl, 0.9) && place_ok(st, doc, qs, pe)) {
                 ps = qs;
+                place = true;
+            }
         }
         if (!place) {
             /* without a place the date must stand alone on its line */
