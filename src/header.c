@@ -562,6 +562,29 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
     return words > 0 && words <= 7;
 }
 
+/* The line above the one at ls goes on into it: it ends in a lower-case
+ * word, or it cites a document ("... số 57/2013/QĐ-TTg"). */
+static bool wrapped_from_above(vb_document *doc, size_t ls)
+{
+    const vb_text *t = &doc->text;
+    if (ls == 0)
+        return false;
+    size_t qs = line_start(t, ls - 1), qe = ls - 1;
+    trim(t, &qs, &qe);
+    if (qs >= qe)
+        return false;
+    size_t wb = qe;
+    while (wb > qs && !is_space(t->fold[wb - 1]))
+        wb--;
+    if (t->fold[qe - 1] >= 'a' && t->fold[qe - 1] <= 'z' && !upper_at(doc, wb))
+        return true;
+    /* "số" inside the line, in lower case: a citation, not "Số:" */
+    for (size_t i = qs + 1; i + 3 <= qe; i++)
+        if (t->fold[i - 1] == ' ' && memcmp(t->fold + i, "so ", 3) == 0 && !upper_at(doc, i))
+            return true;
+    return false;
+}
+
 static date_match find_date(header_state *st, vb_document *doc, size_t from, size_t to,
                             const size_t *left_edges, size_t n_edges)
 {
@@ -632,8 +655,11 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
             }
         }
         if (!place) {
-            /* without a place the date must stand alone on its line */
-            if (ps < pe)
+            /* without a place the date must stand alone on its line, and
+             * not end a sentence or a citation wrapped from the line above
+             * ("... Quyết định số 57/2013/QĐ-TTg\nngày 14 tháng 10 năm
+             * 2013", the history of a consolidated text) */
+            if (ps < pe || wrapped_from_above(doc, ls))
                 continue;
             ps = pe = 0;
         }
@@ -737,8 +763,15 @@ static type_match type_prefix(header_state *st, vb_document *doc, size_t s, size
     for (size_t k = 0; k < st->types->n; k++) {
         const char *key = st->types->entries[k].key;
         size_t kl = strlen(key);
-        if (kl <= best || s + kl >= e || memcmp(t->fold + s, key, kl) != 0)
+        if (kl <= best || s + kl > e || memcmp(t->fold + s, key, kl) != 0)
             continue;
+        if (s + kl == e) {
+            /* the whole line is a longer type ("THÔNG TƯ LIÊN TỊCH"):
+             * no title follows on it */
+            best = kl;
+            r.type = NULL;
+            continue;
+        }
         char after = t->fold[s + kl];
         bool edge = !(after >= 'a' && after <= 'z') && (unsigned char)after < 0x80;
         /* "**LUẬT****CÁN BỘ, CÔNG CHỨC**": bold marks between */
