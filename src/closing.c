@@ -304,15 +304,16 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
     while (a < b && (t->fold[a] == '.' || t->fold[a] == ',' || t->fold[a] == '-' ||
                      t->fold[a] == '_' || t->fold[a] == '>' || is_space(t->fold[a])))
         a++;
-    const char *par = memchr(t->fold + a, '(', b - a);
+    if (a >= b || b - a > 2 * SHORT_LINE)
+        return false;
+    if (match_at(doc, S, P_RANK, a, b))
+        a += vb_ovector(&S->ms.m[P_RANK])[1];
+    const char *par = a < b ? memchr(t->fold + a, '(', b - a) : NULL;
     if (par)
         b = (size_t)(par - t->fold);
     trim(t->fold, &a, &b);
     if (a >= b || b - a > SHORT_LINE)
         return false;
-    if (match_at(doc, S, P_RANK, a, b))
-        a += vb_ovector(&S->ms.m[P_RANK])[1];
-    trim(t->fold, &a, &b);
     while (b > a && (t->fold[b - 1] == '.' || t->fold[b - 1] == ',' || t->fold[b - 1] == ';'))
         b--;
     if (a >= b)
