@@ -5,13 +5,19 @@
  *
  * Where it starts.  Anchors are lines that open a closing: "Nơi nhận:"
  * (OCR "Noi nhgn"), a signing authority in capitals ("TM. ỦY BAN NHÂN
- * DÂN", "KT. CHỦ TỊCH", also inside a line where OCR merged the two
- * columns), and, weaker, a signer's title alone on its line ("CHỦ TỊCH").
- * A body may hold such words too, so the closing is the last cluster of
- * anchors (anchors a few lines apart), and a title line alone only counts
- * when no stronger anchor exists and a name follows it.  The closing runs
- * to the end of the input: an appendix after the signature is part of it,
- * so that preamble, sections and closing tile the input.
+ * DÂN", "KT. CHỦ TỊCH", "T/M", also inside a line where OCR merged the
+ * two columns), and, weaker, a signer's title alone on its line ("CHỦ
+ * TỊCH") with a name just below it.  Anchors a few lines apart make one
+ * cluster, a candidate closing.  A body may hold such words too, and
+ * annexes hold forms with their own "Nơi nhận" and titles, so the closing
+ * is the last cluster, unless the clusters after a signed one are forms
+ * (blanks to fill in, no name) or come after an annex heading ("PHỤ
+ * LỤC", "Mẫu số").  The closing runs to the end of the input: an appendix
+ * after the signature is part of it, so that preamble, sections and
+ * closing tile the input.  One exception: a document issued with a
+ * decision ("KẾ HOẠCH (Ban hành kèm theo Quyết định ...)") after the
+ * decision's signature is body, not closing; the signer is still read
+ * from the decision.
  *
  * What it holds.  The closing's lines are cut into segments: a run of 4+
  * spaces or a ";" that ends a recipient separates the two columns that
@@ -19,7 +25,9 @@
  * closing.split says.  Each segment is then a recipient (a bullet after
  * "Nơi nhận"), a capacity, a title, a name, or noise.  The name is the
  * first name-shaped segment after the last capacity or title; failing
- * that, the last name-shaped segment of the closing.
+ * that, the last name-shaped segment that starts with a family name.
+ * Names and titles broken over two lines (Markdown bold runs, table
+ * cells) are joined.
  *
  * Patterns and the title lexicon: grammars/closing.vbg.  Strings are "as
  * written" (vb_clean_fold_range, NFC) and live in the document's arena.
@@ -124,8 +132,8 @@ static bool is_alpha(char c)
     return (c >= 'a' && c <= 'z') || (unsigned char)c >= 0x80;
 }
 
-/* Trims white space (and the junk OCR leaves at the edges of a column:
- * table pipes are already gone from the fold) off [*a, *b). */
+/* Trims white space off [*a, *b) (table pipes are already gone from the
+ * fold). */
 static void trim(const char *f, size_t *a, size_t *b)
 {
     while (*a < *b && is_space(f[*a]))
@@ -370,7 +378,6 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
 typedef struct {
     size_t pos;         /* fold offset where the closing would start */
     size_t nb;          /* index of its line among non-blank lines */
-    size_t line_end;
     int strong;
 } anchor;
 
@@ -487,7 +494,6 @@ static void find_clusters(vb_document *doc, closing_state *S, size_t body, clust
                 anchor *x = VB_PUSH(an);
                 x->pos = pos;
                 x->nb = nb;
-                x->line_end = le;
                 x->strong = k == 2;
             } else if (match_at(doc, S, P_ANNEX, a, b)) {
                 *VB_PUSH(annex) = nb;
@@ -788,8 +794,6 @@ static void segment(block *B, size_t a, size_t b, bool right)
                     }
         } else if (B->mode == 1 && !right) {
             add_recipient(B, be, re);
-        } else if (B->mode != 1) {
-            /* a bullet outside the list: nothing of the signature */
         }
         if (re < b)
             segment(B, re, b, true);
