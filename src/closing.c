@@ -211,10 +211,12 @@ static wshape word_shape(const vb_text *t, size_t a, size_t b)
     return W_OTHER;
 }
 
+/* The words of fold[a,b), at most max of them in w; the count stops at
+ * max + 1 ("more than max"). */
 static size_t split_words(const vb_text *t, size_t a, size_t b, word *w, size_t max)
 {
     size_t n = 0;
-    for (size_t i = a; i < b;) {
+    for (size_t i = a; i < b && n <= max;) {
         while (i < b && is_space(t->fold[i]))
             i++;
         if (i >= b)
@@ -720,42 +722,36 @@ static void name_found(block *B, size_t na, size_t nb)
     B->fallback = s;
 }
 
-/* One segment of the block: fold[a,b).  `right` when it is the right
- * column of a merged line (it cannot be a recipient then). */
-static void segment(block *B, size_t a, size_t b, bool right)
+/* One piece of a segment: fold[a,b), one column.  `*right` when it is
+ * the right column of a merged line (it cannot be a recipient then).
+ * Returns where what is left of the piece starts (b: nothing), with
+ * *right set for it: a loop in segment() goes on there, so that a long
+ * line costs no deep recursion.  Patterns look at a bounded window. */
+static size_t piece(block *B, size_t a, size_t b, bool *rightp)
 {
     vb_document *doc = B->doc;
     closing_state *S = B->S;
     const vb_text *t = &doc->text;
     const char *f = t->fold;
+    bool right = *rightp;
     trim(f, &a, &b);
     if (a >= b || B->stop)
-        return;
+        return b;
+    size_t wb = b - a > LONG_LINE ? a + LONG_LINE : b;
     /* blanks after the signer's name belong to what follows (an annex) */
-    if (!B->form && !B->name && vb_match(doc, &S->ms.m[P_FORM], f + a, b - a, 0, 0) > 0)
+    if (!B->form && !B->name && vb_match(doc, &S->ms.m[P_FORM], f + a, wb - a, 0, 0) > 0)
         B->form = true;
-    /* two columns set apart by a run of spaces */
-    for (size_t i = a + 1; i + 4 <= b; i++) {
-        if (is_space(f[i]) && is_space(f[i + 1]) && is_space(f[i + 2]) && is_space(f[i + 3])) {
-            size_t j = i + 4;
-            while (j < b && is_space(f[j]))
-                j++;
-            segment(B, a, i, right);
-            segment(B, j, b, true);
-            return;
-        }
-    }
-    if (match_at(doc, S, P_STOP, a, b)) {
+    if (match_at(doc, S, P_STOP, a, wb)) {
         B->stop = true;
-        return;
+        return b;
     }
     vb_matcher *hm = &S->ms.m[P_HEAD];
-    if (vb_match(doc, hm, f + a, b - a, 0, 0) > 0) {
+    if (vb_match(doc, hm, f + a, wb - a, 0, 0) > 0) {
         size_t he = a + vb_ovector(hm)[1];
         B->mode = 1;
         B->open_recipient = false;
-        segment(B, he, b, false);
-        return;
+        *rightp = false;
+        return he;
     }
     bool first = B->nseg++ == 0;
     bool lone = B->lone_bullet;
@@ -763,24 +759,23 @@ static void segment(block *B, size_t a, size_t b, bool right)
     if (B->mode == 1 && !right && b - a == 1 && (f[a] == '-' || f[a] == '+')) {
         /* a bullet alone on its line, the recipient on the next */
         B->lone_bullet = true;
-        return;
+        return b;
     }
-    if (lone && B->mode == 1 && !right && !match_at(doc, S, P_ARCHIVE, a, b)) {
+    if (lone && B->mode == 1 && !right && !match_at(doc, S, P_ARCHIVE, a, wb)) {
         const char *semi = memchr(f + a, ';', b - a);
         size_t re = semi ? (size_t)(semi - f) + 1 : b;
         add_recipient(B, a, re);
-        if (re < b)
-            segment(B, re, b, true);
-        return;
+        *rightp = true;
+        return re;
     }
-    if (match_at(doc, S, P_BULLET, a, b)) {
+    if (match_at(doc, S, P_BULLET, a, wb)) {
         size_t be = a + vb_ovector(&S->ms.m[P_BULLET])[1];
         /* a list with its "Nơi nhận:" lost opens the closing */
         if (first && B->mode == 0)
             B->mode = 1;
         const char *semi = memchr(f + be, ';', b - be);
         size_t re = semi ? (size_t)(semi - f) + 1 : b;
-        if (match_at(doc, S, P_ARCHIVE, a, b)) {
+        if (match_at(doc, S, P_ARCHIVE, a, wb)) {
             /* "- Lưu: VT, PNV." ends the list; it is not a recipient.  A
              * text with no line breaks goes on after its full stop. */
             if (B->mode == 1)
@@ -795,9 +790,8 @@ static void segment(block *B, size_t a, size_t b, bool right)
         } else if (B->mode == 1 && !right) {
             add_recipient(B, be, re);
         }
-        if (re < b)
-            segment(B, re, b, true);
-        return;
+        *rightp = true;
+        return re;
     }
     /* the body of a capacity wrapped to the next line ("TM. ỦY BAN NHÂN /
      * DÂN", "TL. / CỤC TRƯỞNG"); a title there is the signer's own unless
@@ -810,12 +804,12 @@ static void segment(block *B, size_t a, size_t b, bool right)
     /* "PHÓ" alone, its title on the next line */
     if (b - a == 3 && memcmp(f + a, "pho", 3) == 0 && upper_run(t, a, b, 0.8)) {
         B->pho = a + 1;
-        return;
+        return b;
     }
     if (pho && is_title(S, t, a, b, &fz0)) {
         B->title = vb_clean_fold_range(&doc->arena, t, pho - 1, b);
         B->sig_seen = true;
-        return;
+        return b;
     }
     if (cap_open && B->capacity.n) {
         /* "KT. BỘ TRƯỞNG," goes on: "CHỦ NHIỆM" is the head's title */
@@ -823,23 +817,23 @@ static void segment(block *B, size_t a, size_t b, bool right)
         size_t cl = strlen(c);
         cap_empty |= cl && c[cl - 1] == ',';
     }
-    if (cap_open && B->capacity.n && !right && upper_run(t, a, b, 0.8) &&
+    if (cap_open && B->capacity.n && !right && b - a <= SHORT_LINE && upper_run(t, a, b, 0.8) &&
         !match_at(doc, S, P_CAPACITY, a, b) && (cap_empty || !is_title(S, t, a, b, &fz0))) {
         size_t na0, nb0;
         if (!is_name(doc, S, a, b, true, true, &na0, &nb0)) {
             char **c = &B->capacity.v[B->capacity.n - 1];
             *c = vb_arena_printf(&doc->arena, "%s %s", *c, vb_clean_fold_range(&doc->arena, t, a, b));
             B->cap_open = true;
-            return;
+            return b;
         }
     }
     /* the signature */
-    if (match_at(doc, S, P_CAPACITY, a, b)) {
+    if (match_at(doc, S, P_CAPACITY, a, wb)) {
         vb_matcher *m = &S->ms.m[P_CAPACITY];
         size_t bs, be;
         if (vb_group(m, "body", &bs, &be) && upper_run(t, a, a + be, 0.7)) {
             capacity(B, a, b, a + bs);
-            return;
+            return b;
         }
     }
     const char *fz;
@@ -847,7 +841,7 @@ static void segment(block *B, size_t a, size_t b, bool right)
         B->title = fz ? vb_upper_utf8(&doc->arena, fz, strlen(fz))
                       : vb_clean_fold_range(&doc->arena, t, a, b);
         B->sig_seen = true;
-        return;
+        return b;
     }
     /* a title then a name on one line: "CHỦ TỊCH Nguyễn Văn A" */
     const char *v;
@@ -858,14 +852,14 @@ static void segment(block *B, size_t a, size_t b, bool right)
             B->title = vb_clean_fold_range(&doc->arena, t, a, a + kl);
             B->sig_seen = true;
             name_found(B, na, nb);
-            return;
+            return b;
         }
     }
     size_t na, nb;
     /* the rest of a bold name broken over two lines ("**Lê Tấn\nCận**") */
     bool name_open = B->name_open;
     B->name_open = false;
-    if (name_open && B->name && !right) {
+    if (name_open && B->name && !right && b - a <= SHORT_LINE) {
         word w1[3];
         size_t nw = split_words(t, a, b, w1, 3);
         if (nw >= 1 && nw <= 2 && w1[0].shape == W_CAP && (nw == 1 || w1[1].shape == W_CAP) &&
@@ -873,7 +867,7 @@ static void segment(block *B, size_t a, size_t b, bool right)
             B->name = vb_arena_printf(&doc->arena, "%s %s", B->name,
                                       vb_clean_fold_range(&doc->arena, t, a, b));
             B->fallback = B->name;
-            return;
+            return b;
         }
     }
     /* a name broken over two lines ("**Phùng\nThị Hồng Hà**"): the
@@ -885,9 +879,9 @@ static void segment(block *B, size_t a, size_t b, bool right)
     B->pend_a = B->pend_b = 0;
     if (any_name) {
         name_found(B, na, nb);
-        return;
+        return b;
     }
-    if (B->sig_seen && !B->name && !right) {
+    if (B->sig_seen && !B->name && !right && b - a <= SHORT_LINE) {
         word w1[2];
         if (split_words(t, a, b, w1, 2) == 1 && w1[0].shape == W_CAP) {
             B->pend_a = a;
@@ -904,6 +898,35 @@ static void segment(block *B, size_t a, size_t b, bool right)
         *last = vb_arena_printf(&doc->arena, "%s %s", *last,
                                 vb_clean_fold_range(&doc->arena, t, a, e));
         B->open_recipient = f[b - 1] != ';';
+    }
+    return b;
+}
+
+/* One segment of the block: fold[a,b), cut into columns where a run of
+ * 4+ spaces separates them, each column read piece by piece. */
+static void segment(block *B, size_t a, size_t b, bool right)
+{
+    const char *f = B->doc->text.fold;
+    trim(f, &a, &b);
+    size_t s = a;
+    while (s < b && !B->stop) {
+        size_t i = s + 1, e = b;
+        for (; i + 4 <= b; i++)
+            if (is_space(f[i]) && is_space(f[i + 1]) && is_space(f[i + 2]) && is_space(f[i + 3])) {
+                e = i;
+                break;
+            }
+        bool r = right;
+        for (size_t p = s; p < e && !B->stop;) {
+            size_t rest = piece(B, p, e, &r);
+            if (rest <= p)
+                break;
+            p = rest;
+        }
+        s = e;
+        while (s < b && is_space(f[s]))
+            s++;
+        right = true;
     }
 }
 
