@@ -304,8 +304,8 @@ static bool is_title(const closing_state *S, const vb_text *t, size_t a, size_t 
  * capitals when `upper_ok`: those must start with a family name, and so
  * must any name when `need_surname`), no digits or marks, none of the
  * words of bodies and labels, not a title.  A rank before it ("Đại tá", "TS.") and
- * a note after it in brackets ("(đã ký)") are left out.  On success the
- * name's range is [*na, *nb). */
+ * a note after it in brackets ("(đã ký)") and scan junk at its edges
+ * are left out.  On success the name's range is [*na, *nb). */
 static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool upper_ok,
                     bool need_surname, size_t *na, size_t *nb)
 {
@@ -324,6 +324,32 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
     trim(t->fold, &a, &b);
     if (a >= b || b - a > SHORT_LINE)
         return false;
+    /* scan junk at the edges: words with no letter ("Nguyễn Văn A ~") */
+    for (bool cut = true; cut && a < b;) {
+        cut = false;
+        size_t e = a;
+        while (e < b && !is_space(t->fold[e]))
+            e++;
+        size_t k = a;
+        while (k < e && !(t->fold[k] >= 'a' && t->fold[k] <= 'z'))
+            k++;
+        if (k == e && e < b) {
+            a = e;
+            trim(t->fold, &a, &b);
+            cut = true;
+        }
+        size_t s2 = b;
+        while (s2 > a && !is_space(t->fold[s2 - 1]))
+            s2--;
+        k = s2;
+        while (k < b && !(t->fold[k] >= 'a' && t->fold[k] <= 'z'))
+            k++;
+        if (k == b && s2 > a) {
+            b = s2;
+            trim(t->fold, &a, &b);
+            cut = true;
+        }
+    }
     while (b > a && (t->fold[b - 1] == '.' || t->fold[b - 1] == ',' || t->fold[b - 1] == ';'))
         b--;
     if (a >= b)
