@@ -621,7 +621,9 @@ typedef struct {
     bool cap_empty;             /* ... with nothing after "TL." yet */
     size_t pend_a, pend_b;      /* a single capitalised word after the title */
     bool name_open;             /* the name's bold run goes on: "**Lê Tấn\nCận**" */
-    size_t pho;                 /* 1 + where "PHÓ" stood alone on the line above */
+    size_t lw_a, lw_b;          /* a word in capitals alone on the line above */
+    char *lw_cap;               /* the capacity before that word was added to it */
+    bool title_open;            /* the title ended in a comma */
     char *title;
     char *name;                 /* first name after a capacity or title */
     char *fallback;             /* last name-shaped segment */
@@ -824,17 +826,43 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
      * the capacity had no body yet */
     bool cap_open = B->cap_open, cap_empty = B->cap_empty;
     B->cap_open = B->cap_empty = false;
-    size_t pho = B->pho;
-    B->pho = 0;
+    /* a word in capitals alone on the line above and this line make a
+     * title ("PHÓ\nCHỦ NHIỆM", "THỨ\nTRƯỞNG THƯỜNG TRỰC"): undo its
+     * taking as part of the capacity */
+    size_t lw_a = B->lw_a, lw_b = B->lw_b;
+    char *lw_cap = B->lw_cap;
+    B->lw_a = B->lw_b = 0;
+    B->lw_cap = NULL;
     const char *fz0;
-    /* "PHÓ" alone, its title on the next line */
-    if (b - a == 3 && memcmp(f + a, "pho", 3) == 0 && upper_run(t, a, b, 0.8)) {
-        B->pho = a + 1;
-        return b;
+    if (lw_b && !right && b - a <= SHORT_LINE && upper_run(t, a, b, 0.7)) {
+        char buf[2 * SHORT_LINE];
+        size_t n1 = lw_b - lw_a;
+        if (n1 + 1 + (b - a) < sizeof buf) {
+            memcpy(buf, f + lw_a, n1);
+            buf[n1] = ' ';
+            memcpy(buf + n1 + 1, f + a, b - a);
+            size_t kl = title_prefix(S, buf, 0, n1 + 1 + (b - a), NULL);
+            if (kl > n1 || (n1 == 3 && memcmp(buf, "pho", 3) == 0)) {
+                if (lw_cap)
+                    B->capacity.v[B->capacity.n - 1] = lw_cap;
+                B->title = vb_clean_fold_range(&doc->arena, t, lw_a, b);
+                B->title_open = false;
+                B->sig_seen = true;
+                return b;
+            }
+        }
     }
-    if (pho && is_title(S, t, a, b, &fz0)) {
-        B->title = vb_clean_fold_range(&doc->arena, t, pho - 1, b);
-        B->sig_seen = true;
+    bool lone_word = !right && b - a <= 12 && upper_run(t, a, b, 0.8);
+    for (size_t i = a; lone_word && i < b; i++)
+        lone_word = !is_space(f[i]);
+    /* a title that ends in a comma goes on ("TRƯỞNG BAN CHÍNH SÁCH,\nTHUẾ
+     * QUỐC TẾ") */
+    bool title_open = B->title_open;
+    B->title_open = false;
+    if (title_open && B->title && !right && b - a <= SHORT_LINE && upper_run(t, a, b, 0.8) &&
+        !match_at(doc, S, P_CAPACITY, a, b)) {
+        B->title = vb_arena_printf(&doc->arena, "%s %s", B->title, vb_clean_fold_range(&doc->arena, t, a, b));
+        B->title_open = f[b - 1] == ',';
         return b;
     }
     if (cap_open && B->capacity.n) {
@@ -848,8 +876,35 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
         size_t na0, nb0;
         if (!is_name(doc, S, a, b, true, true, &na0, &nb0)) {
             char **c = &B->capacity.v[B->capacity.n - 1];
-            *c = vb_arena_printf(&doc->arena, "%s %s", *c, vb_clean_fold_range(&doc->arena, t, a, b));
+            /* the signer's title after the body on the same line ("VỀ HQ
+             * PHÓ TRƯỞNG BAN") */
+            size_t cut = b;
+            word w[16];
+            size_t nw = split_words(t, a, b, w, 16);
+            for (size_t i = 1; i < nw && i < 16 && !cap_empty; i++)
+                if (title_prefix(S, f, w[i].a, b, NULL) ||
+                    (b - w[i].a > 6 && memcmp(f + w[i].a, "pho ", 4) == 0)) {
+                    cut = w[i].a;
+                    break;
+                }
+            if (lone_word)
+                B->lw_cap = *c;
+            if (cut > a) {
+                size_t ce = cut;
+                trim(f, &a, &ce);
+                *c = vb_arena_printf(&doc->arena, "%s %s", *c, vb_clean_fold_range(&doc->arena, t, a, ce));
+            }
+            if (cut < b) {
+                B->title = vb_clean_fold_range(&doc->arena, t, cut, b);
+                B->title_open = f[b - 1] == ',';
+                B->sig_seen = true;
+                return b;
+            }
             B->cap_open = true;
+            if (lone_word) {
+                B->lw_a = a;
+                B->lw_b = b;
+            }
             return b;
         }
     }
@@ -866,6 +921,7 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
     if (is_title(S, t, a, b, &fz)) {
         B->title = fz ? vb_upper_utf8(&doc->arena, fz, strlen(fz))
                       : vb_clean_fold_range(&doc->arena, t, a, b);
+        B->title_open = f[b - 1] == ',';
         B->sig_seen = true;
         return b;
     }
