@@ -269,8 +269,11 @@ static bool number_position_ok(header_state *st, vb_document *doc, size_t so_sta
         return true;
     char *prefix = vb_clean_fold_range(&doc->arena, t, ps, pe);
     if (line_end(t, so_start) - ls >= LONG_LINE) {
-        /* a text without line breaks: the type word ("Nghị quyết số:"), or
-         * no lower-case word just before */
+        /* a text without line breaks: "Số:" capitalised with its colon
+         * (after the motto "... Hạnh phúc"), the type word ("Nghị quyết
+         * số:"), or no lower-case word just before */
+        if (colon && upper_at(doc, so_start))
+            return true;
         size_t b = pe, words = 0;
         while (b > ps && words < 3) {
             size_t we = b;
@@ -559,6 +562,29 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
     return words > 0 && words <= 7;
 }
 
+/* The line above the one at ls goes on into it: it ends in a lower-case
+ * word, or it cites a document ("... số 57/2013/QĐ-TTg"). */
+static bool wrapped_from_above(vb_document *doc, size_t ls)
+{
+    const vb_text *t = &doc->text;
+    if (ls == 0)
+        return false;
+    size_t qs = line_start(t, ls - 1), qe = ls - 1;
+    trim(t, &qs, &qe);
+    if (qs >= qe)
+        return false;
+    size_t wb = qe;
+    while (wb > qs && !is_space(t->fold[wb - 1]))
+        wb--;
+    if (t->fold[qe - 1] >= 'a' && t->fold[qe - 1] <= 'z' && !upper_at(doc, wb))
+        return true;
+    /* "số" inside the line, in lower case: a citation, not "Số:" */
+    for (size_t i = qs + 1; i + 3 <= qe; i++)
+        if (t->fold[i - 1] == ' ' && memcmp(t->fold + i, "so ", 3) == 0 && !upper_at(doc, i))
+            return true;
+    return false;
+}
+
 static date_match find_date(header_state *st, vb_document *doc, size_t from, size_t to,
                             const size_t *left_edges, size_t n_edges)
 {
@@ -613,20 +639,27 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
                 place = true;
             }
         }
-        if (place && edge == ls && ls > 0) {
-            /* a place wrapped in a table cell: "*Hà\nNội, ngày 27 ..." */
+        if (edge == ls && ls > 0 && ps < pe) {
+            /* a place wrapped in a table cell: "*Hà\nNội, ngày 27 ...",
+             * "*Thành\nphố Hồ Chí Minh, ngày ..." (alone, the second line
+             * is no place) */
             size_t qs = line_start(t, ls - 1), qe = ls - 1;
             trim(t, &qs, &qe);
             while (qs < qe && is_deco(t->fold[qs]))
                 qs++;
             char *prev = vb_clean_fold_range(&doc->arena, t, qs, qe);
             size_t pl = strlen(prev);
-            if (qs < qe && pl <= 40 && !vb_mostly_upper(prev, pl, 0.9) && place_ok(st, doc, qs, pe))
+            if (qs < qe && pl <= 40 && !vb_mostly_upper(prev, pl, 0.9) && place_ok(st, doc, qs, pe)) {
                 ps = qs;
+                place = true;
+            }
         }
         if (!place) {
-            /* without a place the date must stand alone on its line */
-            if (ps < pe)
+            /* without a place the date must stand alone on its line, and
+             * not end a sentence or a citation wrapped from the line above
+             * ("... Quyết định số 57/2013/QĐ-TTg\nngày 14 tháng 10 năm
+             * 2013", the history of a consolidated text) */
+            if (ps < pe || wrapped_from_above(doc, ls))
                 continue;
             ps = pe = 0;
         }
@@ -730,8 +763,15 @@ static type_match type_prefix(header_state *st, vb_document *doc, size_t s, size
     for (size_t k = 0; k < st->types->n; k++) {
         const char *key = st->types->entries[k].key;
         size_t kl = strlen(key);
-        if (kl <= best || s + kl >= e || memcmp(t->fold + s, key, kl) != 0)
+        if (kl <= best || s + kl > e || memcmp(t->fold + s, key, kl) != 0)
             continue;
+        if (s + kl == e) {
+            /* the whole line is a longer type ("THÔNG TƯ LIÊN TỊCH"):
+             * no title follows on it */
+            best = kl;
+            r.type = NULL;
+            continue;
+        }
         char after = t->fold[s + kl];
         bool edge = !(after >= 'a' && after <= 'z') && (unsigned char)after < 0x80;
         /* "**LUẬT****CÁN BỘ, CÔNG CHỨC**": bold marks between */
@@ -888,7 +928,7 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
                 break;
             if (!title_upper && vb_mostly_upper(orig, ol, 0.9) && ol > 12)
                 break;
-            char prev = t->fold[last_e - 1];
+            char prev = last_e > 0 ? t->fold[last_e - 1] : '\0';
             if (prev == '.' || prev == ';')
                 break;
         } else {
