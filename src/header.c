@@ -1,7 +1,7 @@
 /*
  * header.c - stage "header": the header block at the top of the document
  * (doc->header): issuer lines, the number ("Số: 22/KH-UBND"), place and
- * date ("Tân Biên, ngày 05 tháng 02 năm 2020"), the type word ("KẾ
+ * date ("Bình Minh, ngày 05 tháng 02 năm 2021"), the type word ("KẾ
  * HOẠCH") and the title under it, the block's span and where it ends in
  * the fold (fold_end: no section may start before it).
  *
@@ -11,7 +11,7 @@
  * zone of some 40 lines; the number and the date are the first good
  * matches in the zone, the type line comes after them, the title after
  * the type line.  Two columns that OCR merged on one line ("S6: 20
- * /KH-UBND TP. Tay Ninh, ngay 3C thang 01 ndm 2023") are split at the
+ * /KH-UBND TP. Vinh, ngay 3C thang 01 ndm 2023") are split at the
  * end of the left column's match.  A text with no line breaks is read the
  * same way within its one line.
  *
