@@ -4,8 +4,8 @@
  *
  * UTF-8 (with or without BOM) is used in place; UTF-16 with a BOM, or
  * without one when its zero bytes say so, is transcoded, with a map from
- * every UTF-8 byte back to the input byte so
- * that spans still point into the file as given.  NUL bytes in anything
+ * every UTF-8 byte back to the input byte so that spans still point into
+ * the file as given.  NUL bytes in anything
  * that is not UTF-16 mean binary data: an error, not a document.
  */
 #include <stdlib.h>

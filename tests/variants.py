@@ -149,6 +149,38 @@ def md_added(text):
     return "\n".join(out)
 
 
+def md_headings(text):
+    """ATX headings: "## " before roman-numbered headings, "### " before the
+    other numbered ones, as a Markdown converter writes a Word outline."""
+    out = []
+    for line in md_added(text).split("\n"):
+        m = re.match(r"\*\*([IVXLC]{1,6}[.)]|\d{1,2}(?:\.\d{1,2})*[.)])", line)
+        if m:
+            line = ("## " if m.group(1)[0] in "IVXLC" else "### ") + line
+        out.append(line)
+    return "\n".join(out)
+
+
+def indented(text):
+    """Every line of text indented, the first line of a paragraph by a tab
+    (what a layout-keeping PDF or Word export writes)."""
+    out = []
+    for p in paragraphs(text):
+        if p is None:
+            out.append("")
+        else:
+            out.extend(["\t" + p[0].strip()] + ["    " + l.strip() for l in p[1:]])
+    return "\n".join(out)
+
+
+def nbsp(text):
+    """No-break spaces after item numbers and around dashes and slashes of
+    dates, as a word processor keeps them together."""
+    text = re.sub(r"(?m)^(\s*(?:\*\*)?(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2})*|[a-z])[.)]) ", "\\1\u00a0", text)
+    text = re.sub(r" - ", "\u00a0-\u00a0", text)
+    return re.sub(r"(ngày|tháng|năm|ngay|thang|nam) (\d)", "\\1\u00a0\\2", text)
+
+
 # name -> (text transform, encoder); encoders give the bytes written.
 UTF8 = lambda t: t.encode("utf-8")  # noqa: E731
 VARIANTS = [
@@ -158,13 +190,22 @@ VARIANTS = [
     ("crlf", lambda t: t.replace("\n", "\r\n"), UTF8),
     ("bom", lambda t: t, lambda t: b"\xef\xbb\xbf" + t.encode("utf-8")),
     ("utf16le", lambda t: t, lambda t: b"\xff\xfe" + t.encode("utf-16-le")),
+    ("utf16be", lambda t: t, lambda t: b"\xfe\xff" + t.encode("utf-16-be")),
+    ("utf16le-nobom", lambda t: t, lambda t: t.encode("utf-16-le")),
     ("md-removed", md_removed, UTF8),
     ("md-added", md_added, UTF8),
+    ("md-headings", md_headings, UTF8),
+    ("indented", indented, UTF8),
+    ("nbsp", nbsp, UTF8),
     ("wrapped70", wrap, UTF8),
     ("unwrapped", unwrap, UTF8),
     ("blank-lines", lambda t: "\n\n".join(t.split("\n")), UTF8),
     # Combinations seen in real exports: no diacritics and re-wrapped.
     ("no-diacritics+wrapped70", lambda t: wrap(strip_marks(t)), UTF8),
+    ("no-diacritics+unwrapped", lambda t: unwrap(strip_marks(t)), UTF8),
+    ("no-diacritics+md-added", lambda t: md_added(strip_marks(t)), UTF8),
+    ("no-diacritics+blank-lines", lambda t: "\n\n".join(strip_marks(t).split("\n")), UTF8),
+    ("crlf+blank-lines", lambda t: "\r\n\r\n".join(t.split("\n")), UTF8),
 ]
 
 
