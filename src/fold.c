@@ -83,6 +83,14 @@ static const char *fold_cp(int32_t cp)
     return NULL;
 }
 
+/* Markdown converters put a backslash before punctuation that would
+ * otherwise be markup ("1\.", "\-", "\*"); plans have no other use for
+ * a backslash before punctuation. */
+static bool md_escaped(unsigned c)
+{
+    return c && c < 0x80 && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", (int)c);
+}
+
 /* Core loop shared by the document view and vb_fold_utf8: folds s[0,n)
  * into out (capacity >= 3*n+1), map[i] = source offset of out[i]. */
 static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, size_t *n_invalid,
@@ -98,6 +106,8 @@ static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, siz
             if (c == '\r')
                 continue;
             if (c == '*')                           /* Markdown emphasis, bullets */
+                continue;
+            if (c == '\\' && i < n && md_escaped(s[i]))  /* Markdown escape: "1\." */
                 continue;
             if (c == '#' && line_start) {           /* Markdown heading marks */
                 continue;
@@ -323,7 +333,8 @@ char *vb_clean_text(vb_arena *a, const vb_text *t, size_t start, size_t end)
     for (size_t i = start; i < end;) {
         int32_t cp;
         size_t k = utf8_decode(s + i, end - i, &cp);
-        if (cp == '*' || cp == '|' || cp == 0xFEFF || cp == '\r' || (cp == '#' && (o == 0 || space))) {
+        if (cp == '*' || cp == '|' || cp == 0xFEFF || cp == '\r' || (cp == '#' && (o == 0 || space)) ||
+            (cp == '\\' && i + 1 < end && md_escaped(s[i + 1]))) {
             if (cp == '|')
                 space = o > 0;
             i += k;
