@@ -91,6 +91,20 @@ static bool md_escaped(unsigned c)
     return c && c < 0x80 && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", (int)c);
 }
 
+/* s[at] starts a run of 1 to 6 '#' between spaces: the marks of a
+ * Markdown heading in a text that lost its line breaks ("… năm 2020. ##
+ * II. NỘI DUNG").  Inside a run, the '#' before is a mark too. */
+static bool heading_mark(const unsigned char *s, size_t at, size_t n)
+{
+    size_t a = at, b = at;
+    while (a > 0 && s[a - 1] == '#')
+        a--;
+    while (b < n && s[b] == '#')
+        b++;
+    return b - a <= 6 && a > 0 && (s[a - 1] == ' ' || s[a - 1] == '\t') && b < n &&
+           (s[b] == ' ' || s[b] == '\t');
+}
+
 /* Core loop shared by the document view and vb_fold_utf8: folds s[0,n)
  * into out (capacity >= 3*n+1), map[i] = source offset of out[i]. */
 static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, size_t *n_invalid,
@@ -109,9 +123,8 @@ static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, siz
                 continue;
             if (c == '\\' && i < n && md_escaped(s[i]))  /* Markdown escape: "1\." */
                 continue;
-            if (c == '#' && line_start) {           /* Markdown heading marks */
+            if (c == '#' && (line_start || heading_mark(s, at, n)))  /* Markdown heading marks */
                 continue;
-            }
             if (c == '\n') {
                 line_start = true;
                 out[o] = '\n';
