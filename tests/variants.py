@@ -181,6 +181,18 @@ def nbsp(text):
     return re.sub(r"(ngày|tháng|năm|ngay|thang|nam) (\d)", "\\1\u00a0\\2", text)
 
 
+def md_escaped(text):
+    """What pandoc writes for a Word file: "1\\." for a number that would
+    start a list, "-   " for a bullet, "\\*" for a lone star."""
+    text = re.sub(r"(?m)^(\s*(?:\*\*)?\d{1,2})\.(?=\s)", "\\1\\\\.", text)
+    return re.sub(r"(?m)^-\s*(?=\S)", "-   ", text)
+
+
+def quotes(left, right):
+    """Quotes of another style: straight "…" or «…» for “…”."""
+    return lambda t: t.replace("\u201c", left).replace("\u201d", right)
+
+
 # name -> (text transform, encoder); encoders give the bytes written.
 UTF8 = lambda t: t.encode("utf-8")  # noqa: E731
 VARIANTS = [
@@ -197,6 +209,11 @@ VARIANTS = [
     ("md-headings", md_headings, UTF8),
     ("indented", indented, UTF8),
     ("nbsp", nbsp, UTF8),
+    ("md-escaped", md_escaped, UTF8),
+    ("straight-quotes", quotes('"', '"'), UTF8),
+    ("guillemets", quotes("\u00ab", "\u00bb"), UTF8),
+    ("bullets", lambda t: re.sub(r"(?m)^(\s*)[-+](?=\s)", "\\1\u2022", t), UTF8),
+    ("one-line", lambda t: " ".join(t.split()), UTF8),
     ("wrapped70", wrap, UTF8),
     ("unwrapped", unwrap, UTF8),
     ("blank-lines", lambda t: "\n\n".join(t.split("\n")), UTF8),
