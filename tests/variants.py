@@ -44,9 +44,20 @@ COLUMNS = ["sections", "section.heading", "directives", "directive.fields", "dat
            "deadlines", "periods", "movements", "header"]
 THRESHOLDS = {
     # On the untouched seeds the score gate (tests/score_gate.py) holds the
-    # bar; here they are the reference the variants are compared with.
-    "*": {"sections": 0.97, "section.heading": 0.95, "directives": 0.95, "directive.fields": 0.95,
-          "dates": 0.95, "deadlines": 0.95, "periods": 0.95, "movements": 0.95, "header": 0.75},
+    # bar; here "orig" is the reference the variants are compared with.
+    # Lossy, within this row: md-added, md-headings, unwrapped and
+    # blank-lines each lose a heading or two of the OCR seeds, where OCR
+    # cut a paragraph with a blank line ("… có trách\n\nnhiệm theo dõi"):
+    # the generator then bolds or joins the first part as a paragraph of
+    # its own, or the cut grows to three blank lines.  header: the closing
+    # stage finds one signer of five on the seeds themselves (26 of 30).
+    "*": {"sections": 0.97, "section.heading": 0.95, "directives": 0.97, "directive.fields": 0.97,
+          "dates": 0.97, "deadlines": 0.97, "periods": 0.97, "movements": 0.97, "header": 0.83},
+    # Inherently lossy: with every line break gone, where a plain title
+    # ("1. Mục đích Phát huy …") or the header's title ends is a guess, an
+    # OCR'd roman number after a comma ("khóa XV, I. MỤC ĐÍCH") is not
+    # told from a citation, and the header block's columns run together.
+    "one-line": {"sections": 0.85, "section.heading": 0.85, "header": 0.65},
 }
 # ---------------------------------------------------------------------------
 
@@ -266,7 +277,7 @@ def main():
     work = a.keep or tempfile.mkdtemp(prefix="vanban-variants-")
     cmd = "%s extract {}" % shlex.quote(vanban)
     failed = []
-    print("%-24s" % "variant" + "".join("%9s" % c.replace("section.", "sec.").replace("directive.", "dir.")[:8]
+    print("%-26s" % "variant" + "".join("%9s" % c.replace("section.", "sec.").replace("directive.", "dir.")[:8]
                                         for c in COLUMNS))
     try:
         for vname, transform, encode in VARIANTS:
@@ -289,7 +300,7 @@ def main():
             try:
                 r = json.loads(p.stdout.decode("utf-8"))
             except json.JSONDecodeError:
-                print("%-24s score.py gave no JSON (exit %d): %s" % (vname, p.returncode,
+                print("%-26s score.py gave no JSON (exit %d): %s" % (vname, p.returncode,
                                                                    p.stderr.decode("utf-8", "replace")[-500:]))
                 failed.append(vname)
                 continue
@@ -299,7 +310,7 @@ def main():
             if r.get("failed"):
                 bad.append("extraction")
                 sys.stderr.write(p.stderr.decode("utf-8", "replace"))
-            print("%-24s" % vname + "".join("%8.3f%s" % (f[c], "!" if c in bad else " ") for c in COLUMNS)
+            print("%-26s" % vname + "".join("%8.3f%s" % (f[c], "!" if c in bad else " ") for c in COLUMNS)
                   + ("  FAIL: " + ", ".join(bad) if bad else ""))
             if bad:
                 failed.append(vname)
