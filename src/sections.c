@@ -768,7 +768,8 @@ static char *bold_heading(const hctx *H, const vb_line *ln, const reading *r, vb
 }
 
 /* Upper-case words at the start of a line that lost its breaks: "I. MỤC
- * ĐÍCH, YÊU CẦU - Bảo đảm …" -> "MỤC ĐÍCH, YÊU CẦU". */
+ * ĐÍCH, YÊU CẦU - Bảo đảm …" -> "MỤC ĐÍCH, YÊU CẦU"; numbers among
+ * them ("NỘI DUNG THI ĐUA NĂM 2022") belong to the title. */
 static size_t caps_run(const hctx *H, size_t a, size_t b, size_t *words)
 {
     const char *v = H->L->view;
@@ -783,6 +784,13 @@ static size_t caps_run(const hctx *H, size_t a, size_t b, size_t *words)
             break;
         size_t up, lo;
         vb_case_counts(&H->doc->text, v, s, i, &up, &lo);
+        size_t d = s;
+        while (d < i && v[d] >= '0' && v[d] <= '9')
+            d++;
+        if (n && d == i) {          /* a year in the title: "… NĂM 2022" */
+            end = i;
+            continue;
+        }
         if (lo || !up) {
             /* the run ends well only where a new sentence or item starts */
             if (lo && vb_orig_case(&H->doc->text, s) < 0)
