@@ -58,7 +58,7 @@ THRESHOLDS = {
     # ("1. Mục đích Phát huy …") or the header's title ends is a guess, an
     # OCR'd roman number after a comma ("khóa XV, I. MỤC ĐÍCH") is not
     # told from a citation, and the header block's columns run together.
-    "one-line": {"sections": 0.85, "section.heading": 0.85, "header": 0.65},
+    "one-line": {"sections": 0.88, "section.heading": 0.85, "header": 0.65},
 }
 # ---------------------------------------------------------------------------
 
@@ -200,6 +200,17 @@ def md_escaped(text):
     return re.sub(r"(?m)^-\s*(?=\S)", "-   ", text)
 
 
+def page_breaks(text, every=40):
+    """A form feed and a page number ("- 2 -") every `every` lines, where a
+    PDF export leaves them, in the middle of paragraphs."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        if i and i % every == 0:
+            out.append("\f- %d -" % (i // every + 1))
+        out.append(line)
+    return "\n".join(out)
+
+
 def quotes(left, right):
     """Quotes of another style: straight "…" or «…» for “…”."""
     return lambda t: t.replace("\u201c", left).replace("\u201d", right)
@@ -226,6 +237,7 @@ VARIANTS = [
     ("guillemets", quotes("\u00ab", "\u00bb"), UTF8),
     ("bullets", lambda t: re.sub(r"(?m)^(\s*)[-+](?=\s)", "\\1\u2022", t), UTF8),
     ("one-line", lambda t: " ".join(t.split()), UTF8),
+    ("page-breaks", page_breaks, UTF8),
     ("paren-numbers", lambda t: re.sub(r"(?m)^(\s*(?:\*\*)?)(\d{1,2})\.(?=\s)", r"\1\2)", t), UTF8),
     ("date-dashes", lambda t: re.sub(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b", r"\1-\2-\3", t), UTF8),
     ("double-spaces", lambda t: t.replace(" ", "  "), UTF8),
