@@ -5,7 +5,9 @@
  * Every pattern of the grammar matches the folded view, so that "Chỉ thị",
  * "Chi thi", "CHỈ THỊ", NFD "Chỉ thị" and "**Chỉ thị**" are one string to
  * them.  The map takes every folded byte back to the UTF-8 character it
- * came from, so every record still gets exact input spans.
+ * came from, so every record still gets exact input spans.  A double-spaced
+ * text loses one blank line of every run here, so that the stages read its
+ * line and paragraph breaks as in any other text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -249,8 +251,8 @@ static bool double_spaced(const vb_text *t)
     return gaps >= 8 && adjacent * 10 <= gaps && cut >= 3 && cut * 5 >= single;
 }
 
-/* Drops the first blank line of every run of blank lines between two
- * lines of text, with its map entries. */
+/* Drops the first blank line of every run of blank lines after a line of
+ * text, with its map entries. */
 static void drop_double_spacing(vb_text *t)
 {
     size_t o = 0;
