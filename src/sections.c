@@ -573,6 +573,22 @@ static bool is_word_byte(char c)
     return c != ' ' && c != '\t' && c != '\n';
 }
 
+/* view[i] (in [a,b)) is a quote mark: '"', or a single quote that opens
+ * (after a space, before a letter) or closes (after a letter, before a
+ * space or punctuation) a name typed in single quotes ('Dân vận khéo'). */
+static bool quote_at(const char *v, size_t i, size_t a, size_t b)
+{
+    if (v[i] == '"')
+        return true;
+    if (v[i] != '\'')
+        return false;
+    bool space_before = i == a || v[i - 1] == ' ' || v[i - 1] == '\n' || v[i - 1] == '(';
+    bool space_after = i + 1 >= b || (v[i + 1] && strchr(" \n.,;:)!?", v[i + 1]));
+    if (space_before && !space_after)
+        return isalnum((unsigned char)v[i + 1]) || (unsigned char)v[i + 1] >= 0x80;
+    return !space_before && space_after;
+}
+
 /* Words of view[a,b) (runs holding a letter or digit); with quotes: words
  * outside "…" pairs and letters inside them. */
 static void count_words(const char *v, size_t a, size_t b, size_t *words, size_t *outside,
@@ -588,7 +604,7 @@ static void count_words(const char *v, size_t a, size_t b, size_t *words, size_t
         bool alnum = false, started_in = inq;
         while (i < b && is_word_byte(v[i])) {
             char c = v[i];
-            if (c == '"')
+            if (quote_at(v, i, a, b))
                 inq = !inq;
             else if (isalnum((unsigned char)c) || (unsigned char)c >= 0x80) {
                 alnum = true;
@@ -654,13 +670,15 @@ static bool named_title(const state *S, const char *v, size_t a, size_t b)
     size_t e = b;
     while (e > a && (v[e - 1] == '.' || v[e - 1] == ' '))
         e--;
-    if (e <= a || v[e - 1] != '"' || b - a > (size_t)S->heading_max_chars * 2)
+    if (e <= a || !quote_at(v, e - 1, a, b) || b - a > (size_t)S->heading_max_chars * 2)
         return false;
-    const char *q = memchr(v + a, '"', e - 1 - a);
-    if (!q)
+    size_t q = a;
+    while (q < e - 1 && !quote_at(v, q, a, b))
+        q++;
+    if (q >= e - 1)
         return false;
     size_t w, o, ql, l;
-    count_words(v, a, (size_t)(q - v), &w, &o, &ql, &l);
+    count_words(v, a, q, &w, &o, &ql, &l);
     return w >= 1 && (long)w <= S->named_max_outside;
 }
 
@@ -884,7 +902,7 @@ static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *
             const vb_line *nx = &L->v.v[j];
             bool open_quote = false;
             for (size_t i = a; i < cur->text_end; i++)
-                open_quote ^= v[i] == '"';
+                open_quote ^= quote_at(v, i, a, cur->text_end);
             bool cont;
             if (blanks)
                 cont = open_quote || ((nx->flags & VB_LINE_LOWER) && (cur->flags & VB_LINE_LONG));

@@ -237,6 +237,9 @@ VARIANTS = [
     ("md-escaped", md_escaped, UTF8),
     ("straight-quotes", quotes('"', '"'), UTF8),
     ("guillemets", quotes("\u00ab", "\u00bb"), UTF8),
+    # Lossy: a name typed with a space after its opening quote (“ Lao
+    # động giỏi…” in a seed) cannot be told from a closing ' then.
+    ("single-quotes", quotes("'", "'"), UTF8),
     ("bullets", lambda t: re.sub(r"(?m)^(\s*)[-+](?=\s)", "\\1\u2022", t), UTF8),
     ("one-line", lambda t: " ".join(t.split()), UTF8),
     ("page-breaks", page_breaks, UTF8),
