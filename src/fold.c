@@ -5,7 +5,9 @@
  * Every pattern of the grammar matches the folded view, so that "Chỉ thị",
  * "Chi thi", "CHỈ THỊ", NFD "Chỉ thị" and "**Chỉ thị**" are one string to
  * them.  The map takes every folded byte back to the UTF-8 character it
- * came from, so every record still gets exact input spans.
+ * came from, so every record still gets exact input spans.  A double-spaced
+ * text loses one blank line of every run here, so that the stages read its
+ * line and paragraph breaks as in any other text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +85,28 @@ static const char *fold_cp(int32_t cp)
     return NULL;
 }
 
+/* Markdown converters put a backslash before punctuation that would
+ * otherwise be markup ("1\.", "\-", "\*"); plans have no other use for
+ * a backslash before punctuation. */
+static bool md_escaped(unsigned c)
+{
+    return c && c < 0x80 && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", (int)c);
+}
+
+/* s[at] starts a run of 1 to 6 '#' between spaces: the marks of a
+ * Markdown heading in a text that lost its line breaks ("… năm 2020. ##
+ * II. NỘI DUNG").  Inside a run, the '#' before is a mark too. */
+static bool heading_mark(const unsigned char *s, size_t at, size_t n)
+{
+    size_t a = at, b = at;
+    while (a > 0 && s[a - 1] == '#')
+        a--;
+    while (b < n && s[b] == '#')
+        b++;
+    return b - a <= 6 && a > 0 && (s[a - 1] == ' ' || s[a - 1] == '\t') && b < n &&
+           (s[b] == ' ' || s[b] == '\t');
+}
+
 /* Core loop shared by the document view and vb_fold_utf8: folds s[0,n)
  * into out (capacity >= 3*n+1), map[i] = source offset of out[i]. */
 static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, size_t *n_invalid,
@@ -99,9 +123,10 @@ static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, siz
                 continue;
             if (c == '*')                           /* Markdown emphasis, bullets */
                 continue;
-            if (c == '#' && line_start) {           /* Markdown heading marks */
+            if (c == '\\' && i < n && md_escaped(s[i]))  /* Markdown escape: "1\." */
                 continue;
-            }
+            if (c == '#' && (line_start || heading_mark(s, at, n)))  /* Markdown heading marks */
+                continue;
             if (c == '\n') {
                 line_start = true;
                 out[o] = '\n';
@@ -164,6 +189,99 @@ static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, siz
     return o;
 }
 
+/* ------------------------------------------------------ double spacing */
+
+/* The first letter of fold[i, e) is lower case in the text. */
+static bool starts_lower(const vb_text *t, size_t i, size_t e)
+{
+    while (i < e && t->fold[i] == ' ')
+        i++;
+    if (i >= e || t->fold[i] < 'a' || t->fold[i] > 'z')
+        return false;
+    size_t p = t->fold_map[i];
+    int32_t cp;
+    utf8_decode((const unsigned char *)t->utf8 + p, t->utf8_len - p, &cp);
+    return cp >= 0 && utf8proc_islower(cp);
+}
+
+/* fold[s, e) ends a sentence or a clause: the next line may be a new
+ * paragraph even when it starts in lower case. */
+static bool ends_stop(const char *f, size_t s, size_t e)
+{
+    while (e > s && strchr(" \"')]", f[e - 1]))
+        e--;
+    return e > s && strchr(".;:!?", f[e - 1]);
+}
+
+/* A double-spaced text (a blank line after every line, as some PDF and
+ * Word exports write them) uses one blank line where other texts use a
+ * line break, and two or more where they use a blank line.  Read that way
+ * only when the blank lines cut sentences: adjacent lines are rare and
+ * many single blank lines fall between a line without a stop and a line
+ * in lower case.  A text of one paragraph per line with a blank line
+ * between paragraphs is not that: its single blank lines follow stops. */
+static bool double_spaced(const vb_text *t)
+{
+    size_t adjacent = 0, single = 0, cut = 0, gaps = 0, blanks = 0;
+    size_t prev_s = 0, prev_e = 0;
+    bool have_prev = false;
+    for (size_t s = 0; s < t->fold_len;) {
+        const char *nl = memchr(t->fold + s, '\n', t->fold_len - s);
+        size_t e = nl ? (size_t)(nl - t->fold) : t->fold_len;
+        size_t a = s;
+        while (a < e && t->fold[a] == ' ')
+            a++;
+        if (a == e) {
+            blanks++;
+        } else {
+            if (have_prev) {
+                gaps++;
+                adjacent += blanks == 0;
+                if (blanks == 1) {
+                    single++;
+                    cut += !ends_stop(t->fold, prev_s, prev_e) && starts_lower(t, a, e);
+                }
+            }
+            have_prev = true;
+            prev_s = a, prev_e = e;
+            blanks = 0;
+        }
+        s = e + 1;
+    }
+    return gaps >= 8 && adjacent * 10 <= gaps && cut >= 3 && cut * 5 >= single;
+}
+
+/* Drops the first blank line of every run of blank lines after a line of
+ * text, with its map entries. */
+static void drop_double_spacing(vb_text *t)
+{
+    size_t o = 0;
+    bool text_before = false, dropped_in_run = false;
+    for (size_t s = 0; s < t->fold_len;) {
+        const char *nl = memchr(t->fold + s, '\n', t->fold_len - s);
+        size_t e = nl ? (size_t)(nl - t->fold) : t->fold_len;
+        size_t next = nl ? e + 1 : e;
+        size_t a = s;
+        while (a < e && t->fold[a] == ' ')
+            a++;
+        bool blank = a == e && nl;
+        if (blank && text_before && !dropped_in_run) {
+            dropped_in_run = true;
+        } else {
+            memmove(t->fold + o, t->fold + s, next - s);
+            memmove(t->fold_map + o, t->fold_map + s, (next - s) * sizeof *t->fold_map);
+            o += next - s;
+            if (!blank) {
+                text_before = true;
+                dropped_in_run = false;
+            }
+        }
+        s = next;
+    }
+    t->fold_len = o;
+    t->fold[o] = 0;
+}
+
 void vb_text_fold(vb_text *t)
 {
     /* A folded character is never longer than its source except "…" (3
@@ -172,6 +290,8 @@ void vb_text_fold(vb_text *t)
     t->fold = vb_xmalloc(cap);
     t->fold_map = vb_xmalloc(cap * sizeof *t->fold_map);
     t->fold_len = fold_into(t->utf8, t->utf8_len, t->fold, t->fold_map, &t->n_invalid, &t->first_invalid);
+    if (double_spaced(t))
+        drop_double_spacing(t);
     t->fold_map[t->fold_len] = (uint32_t)t->utf8_len;
 }
 
@@ -228,7 +348,8 @@ char *vb_clean_text(vb_arena *a, const vb_text *t, size_t start, size_t end)
     for (size_t i = start; i < end;) {
         int32_t cp;
         size_t k = utf8_decode(s + i, end - i, &cp);
-        if (cp == '*' || cp == '|' || cp == 0xFEFF || cp == '\r' || (cp == '#' && (o == 0 || space))) {
+        if (cp == '*' || cp == '|' || cp == 0xFEFF || cp == '\r' || (cp == '#' && (o == 0 || space)) ||
+            (cp == '\\' && i + 1 < end && md_escaped(s[i + 1]))) {
             if (cp == '|')
                 space = o > 0;
             i += k;

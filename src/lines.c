@@ -57,18 +57,30 @@ static bool is_space(char c)
 }
 
 /* The previous word (before view[pos], a space) is written in capitals:
- * "… THỰC HIỆN 1. Ban …" has lost the break after a heading. */
+ * "… THỰC HIỆN 1. Ban …" has lost the break after a heading.  A year or
+ * other number after that word belongs to the heading ("… THI ĐUA NĂM
+ * 2022 1. Phong trào …"). */
 static bool caps_word_before(const vb_text *t, const char *v, size_t pos)
 {
     size_t e = pos;
-    while (e > 0 && is_space(v[e - 1]))
-        e--;
-    size_t s = e;
-    while (s > 0 && !is_space(v[s - 1]) && v[s - 1] != '\n')
-        s--;
-    size_t up, lo;
-    vb_case_counts(t, v, s, e, &up, &lo);
-    return up >= 2 && lo == 0;
+    for (int word = 0; word < 2; word++) {
+        while (e > 0 && is_space(v[e - 1]))
+            e--;
+        size_t s = e;
+        bool digits = true;
+        while (s > 0 && !is_space(v[s - 1]) && v[s - 1] != '\n') {
+            s--;
+            digits = digits && v[s] >= '0' && v[s] <= '9';
+        }
+        if (digits && s < e && !word) {
+            e = s;
+            continue;
+        }
+        size_t up, lo;
+        vb_case_counts(t, v, s, e, &up, &lo);
+        return up >= 2 && lo == 0;
+    }
+    return false;
 }
 
 /* "2.1" or "2.1." follows the space at pos: a dotted number is rare

@@ -2,9 +2,10 @@
  * read.c - first stage: decide what the input bytes are and give the
  * pipeline a UTF-8 view of them.
  *
- * UTF-8 (with or without BOM) is used in place; UTF-16 with a BOM is
- * transcoded, with a map from every UTF-8 byte back to the input byte so
- * that spans still point into the file as given.  NUL bytes in anything
+ * UTF-8 (with or without BOM) is used in place; UTF-16 with a BOM, or
+ * without one when its zero bytes say so, is transcoded, with a map from
+ * every UTF-8 byte back to the input byte so that spans still point into
+ * the file as given.  NUL bytes in anything
  * that is not UTF-16 mean binary data: an error, not a document.
  */
 #include <stdlib.h>
@@ -42,14 +43,15 @@ static void put_utf8(char **out, uint32_t **map, size_t *n, uint32_t cp, uint32_
     }
 }
 
-/* UTF-16 -> UTF-8 with a byte map.  Unpaired surrogates become U+FFFD. */
-static void transcode_utf16(vb_text *t, const unsigned char *p, size_t len, bool big_endian)
+/* UTF-16 -> UTF-8 with a byte map, from p[start] (past a BOM if any).
+ * Unpaired surrogates become U+FFFD. */
+static void transcode_utf16(vb_text *t, const unsigned char *p, size_t len, size_t start, bool big_endian)
 {
     size_t cap = (len / 2) * 3 + 4;   /* one UTF-16 unit gives at most 3 bytes */
     char *out = vb_xmalloc(cap);
     uint32_t *map = vb_xmalloc((cap + 1) * sizeof *map);
     size_t n = 0;
-    size_t i = 2;                       /* past the BOM */
+    size_t i = start;
     while (i + 1 < len) {
         uint32_t src = (uint32_t)i;
         uint32_t u = big_endian ? (uint32_t)(p[i] << 8 | p[i + 1]) : (uint32_t)(p[i + 1] << 8 | p[i]);
@@ -77,6 +79,29 @@ static void transcode_utf16(vb_text *t, const unsigned char *p, size_t len, bool
     t->utf8_base = 0;
 }
 
+/* UTF-16 saved without a BOM (some Windows tools): Vietnamese text is
+ * mostly ASCII letters, spaces and line breaks, whose UTF-16 units have a
+ * zero high byte, while low bytes are almost never zero.  So: zero bytes
+ * in at least a quarter of the odd (LE) or even (BE) positions and nearly
+ * none in the others.  Returns -1 for little endian, 1 for big endian, 0
+ * for anything else (binary data stays an error). */
+static int utf16_without_bom(const unsigned char *p, size_t len)
+{
+    if (len < 8 || len % 2)
+        return 0;
+    size_t units = len / 2 < 8192 ? len / 2 : 8192;
+    size_t zero_even = 0, zero_odd = 0;
+    for (size_t i = 0; i < units; i++) {
+        zero_even += p[2 * i] == 0;
+        zero_odd += p[2 * i + 1] == 0;
+    }
+    if (zero_odd * 4 >= units && zero_even * 64 <= units)
+        return -1;
+    if (zero_even * 4 >= units && zero_odd * 64 <= units)
+        return 1;
+    return 0;
+}
+
 bool vb_text_decode(vb_text *t, const char *input, size_t len, const char **err)
 {
     memset(t, 0, sizeof *t);
@@ -88,7 +113,12 @@ bool vb_text_decode(vb_text *t, const char *input, size_t len, const char **err)
         return false;
     }
     if (len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
-        transcode_utf16(t, p, len, p[0] == 0xFE);
+        transcode_utf16(t, p, len, 2, p[0] == 0xFE);
+        return true;
+    }
+    int order = utf16_without_bom(p, len);
+    if (order) {
+        transcode_utf16(t, p, len, 0, order > 0);
         return true;
     }
     if (memchr(input, 0, len)) {

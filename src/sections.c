@@ -573,6 +573,22 @@ static bool is_word_byte(char c)
     return c != ' ' && c != '\t' && c != '\n';
 }
 
+/* view[i] (in [a,b)) is a quote mark: '"', or a single quote that opens
+ * (after a space, before a letter) or closes (after a letter, before a
+ * space or punctuation) a name typed in single quotes ('Dân vận khéo'). */
+static bool quote_at(const char *v, size_t i, size_t a, size_t b)
+{
+    if (v[i] == '"')
+        return true;
+    if (v[i] != '\'')
+        return false;
+    bool space_before = i == a || v[i - 1] == ' ' || v[i - 1] == '\n' || v[i - 1] == '(';
+    bool space_after = i + 1 >= b || (v[i + 1] && strchr(" \n.,;:)!?", v[i + 1]));
+    if (space_before && !space_after)
+        return isalnum((unsigned char)v[i + 1]) || (unsigned char)v[i + 1] >= 0x80;
+    return !space_before && space_after;
+}
+
 /* Words of view[a,b) (runs holding a letter or digit); with quotes: words
  * outside "…" pairs and letters inside them. */
 static void count_words(const char *v, size_t a, size_t b, size_t *words, size_t *outside,
@@ -588,7 +604,7 @@ static void count_words(const char *v, size_t a, size_t b, size_t *words, size_t
         bool alnum = false, started_in = inq;
         while (i < b && is_word_byte(v[i])) {
             char c = v[i];
-            if (c == '"')
+            if (quote_at(v, i, a, b))
                 inq = !inq;
             else if (isalnum((unsigned char)c) || (unsigned char)c >= 0x80) {
                 alnum = true;
@@ -654,13 +670,15 @@ static bool named_title(const state *S, const char *v, size_t a, size_t b)
     size_t e = b;
     while (e > a && (v[e - 1] == '.' || v[e - 1] == ' '))
         e--;
-    if (e <= a || v[e - 1] != '"' || b - a > (size_t)S->heading_max_chars * 2)
+    if (e <= a || !quote_at(v, e - 1, a, b) || b - a > (size_t)S->heading_max_chars * 2)
         return false;
-    const char *q = memchr(v + a, '"', e - 1 - a);
-    if (!q)
+    size_t q = a;
+    while (q < e - 1 && !quote_at(v, q, a, b))
+        q++;
+    if (q >= e - 1)
         return false;
     size_t w, o, ql, l;
-    count_words(v, a, (size_t)(q - v), &w, &o, &ql, &l);
+    count_words(v, a, q, &w, &o, &ql, &l);
     return w >= 1 && (long)w <= S->named_max_outside;
 }
 
@@ -768,7 +786,8 @@ static char *bold_heading(const hctx *H, const vb_line *ln, const reading *r, vb
 }
 
 /* Upper-case words at the start of a line that lost its breaks: "I. MỤC
- * ĐÍCH, YÊU CẦU - Bảo đảm …" -> "MỤC ĐÍCH, YÊU CẦU". */
+ * ĐÍCH, YÊU CẦU - Bảo đảm …" -> "MỤC ĐÍCH, YÊU CẦU"; numbers among
+ * them ("NỘI DUNG THI ĐUA NĂM 2022") belong to the title. */
 static size_t caps_run(const hctx *H, size_t a, size_t b, size_t *words)
 {
     const char *v = H->L->view;
@@ -783,6 +802,13 @@ static size_t caps_run(const hctx *H, size_t a, size_t b, size_t *words)
             break;
         size_t up, lo;
         vb_case_counts(&H->doc->text, v, s, i, &up, &lo);
+        size_t d = s;
+        while (d < i && v[d] >= '0' && v[d] <= '9')
+            d++;
+        if (n && d == i) {          /* a year in the title: "… NĂM 2022" */
+            end = i;
+            continue;
+        }
         if (lo || !up) {
             /* the run ends well only where a new sentence or item starts */
             if (lo && vb_orig_case(&H->doc->text, s) < 0)
@@ -876,7 +902,7 @@ static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *
             const vb_line *nx = &L->v.v[j];
             bool open_quote = false;
             for (size_t i = a; i < cur->text_end; i++)
-                open_quote ^= v[i] == '"';
+                open_quote ^= quote_at(v, i, a, cur->text_end);
             bool cont;
             if (blanks)
                 cont = open_quote || ((nx->flags & VB_LINE_LOWER) && (cur->flags & VB_LINE_LONG));

@@ -70,10 +70,12 @@ typedef struct {
  *  fold       the folded view used for all matching: NFC-equivalent,
  *             Vietnamese diacritics removed, đ->d, lower case, typographic
  *             quotes -> " and ', dashes -> -, NBSP/tab -> space, CR
- *             dropped, Markdown emphasis/heading marks and table pipes
- *             dropped, other non-ASCII characters kept as their UTF-8.
- *             Line breaks are kept ('\n'), so lines of the fold are lines
- *             of the input.  Invalid UTF-8 bytes fold to '?'.
+ *             dropped, Markdown emphasis/heading marks, escapes ("1\.")
+ *             and table pipes dropped, other non-ASCII characters kept as
+ *             their UTF-8.  Line breaks are kept ('\n'), so lines of the
+ *             fold are lines of the input, except that a double-spaced
+ *             text loses one blank line of every run (fold.c).  Invalid
+ *             UTF-8 bytes fold to '?'.
  *  fold_map   fold_map[i] = utf8 offset of the character that produced
  *             fold[i]; fold_map[fold_len] = utf8_len.
  *  utf8_map   NULL when utf8 offsets are input offsets; else utf8_map[i] =
