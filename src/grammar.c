@@ -186,8 +186,13 @@ static bool finish_statement(loader *L)
             p->line = L->cont_line;
             p->code = code;
             /* JIT when the machine allows it; the interpreter is the
-             * fallback (e.g. SELinux forbidding executable memory). */
-            p->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+             * fallback (e.g. SELinux forbidding executable memory).
+             * VANBAN_NO_JIT=1 asks for the interpreter: valgrind cannot
+             * follow JIT code (false "uninitialised" reports), so the
+             * valgrind test setup sets it. */
+            const char *no_jit = getenv("VANBAN_NO_JIT");
+            p->jit = !(no_jit && *no_jit && strcmp(no_jit, "0")) &&
+                     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
             if (p->jit) {
                 size_t jsz = 0;
                 pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jsz);
