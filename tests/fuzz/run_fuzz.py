@@ -18,8 +18,8 @@ def main():
     corpus = os.path.join(work, "corpus")
     os.makedirs(corpus, exist_ok=True)
     args = [fuzzer, corpus, seeds, "-dict=" + dic, "-max_total_time=" + seconds,
-            # small inputs run fast; the shapes that matter fit in 8 KiB
-            "-max_len=8192", "-timeout=20", "-rss_limit_mb=2048",
+            # small inputs run fast; the shapes that matter fit in 4 KiB
+            "-max_len=4096", "-timeout=20", "-rss_limit_mb=2048",
             "-artifact_prefix=" + os.path.join(work, ""), "-print_final_stats=1"] + sys.argv[6:]
     print(" ".join(args), flush=True)
     return subprocess.call(args)
