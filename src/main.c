@@ -396,10 +396,8 @@ static void *worker(void *arg)
         slot r = {0};
         size_t len = 0;
         const char *why = in->error;
-        if (!x) {
+        if (!x)
             why = "could not set up the extractor";
-            B->extractor_failed = true;
-        }
         if (!why)
             why = read_input(in, &buf, &len);
         if (!why) {
@@ -418,6 +416,8 @@ static void *worker(void *arg)
         r.done = true;
 
         pthread_mutex_lock(&B->mu);
+        if (!x)
+            B->extractor_failed = true;
         B->ring[i % B->ring_n] = r;
         pthread_cond_broadcast(&B->ready);
         pthread_mutex_unlock(&B->mu);
@@ -651,12 +651,14 @@ static int cmd_extract(int argc, char **argv)
         status = usage_error("no input files (use - for standard input)");
         goto out;
     }
-    if (files_from && !strcmp(files_from, "-"))
-        for (size_t i = 0; i < n_args; i++)
-            if (!strcmp(args[i], "-")) {
-                status = usage_error("standard input cannot be both --files-from - and an input");
-                goto out;
-            }
+    /* standard input can be read once: workers run at the same time */
+    size_t n_stdin = files_from && !strcmp(files_from, "-");
+    for (size_t i = 0; i < n_args; i++)
+        n_stdin += !strcmp(args[i], "-");
+    if (n_stdin > 1) {
+        status = usage_error("standard input (-) can be read only once");
+        goto out;
+    }
     if (out_dir && mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "vanban: --output %s: %s\n", out_dir, strerror(errno));
         status = 2;
