@@ -201,7 +201,8 @@ static void walk(input_list *L, const char *dir, const char *rel, int depth)
         names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n)     /* qsort wants a non-NULL array even for 0 elements */
+        qsort(names, n, sizeof *names, cmp_names);
     for (size_t i = 0; i < n; i++) {
         char *sub = rel[0] ? xasprintf2(rel, "/", names[i]) : xstrdup(names[i]);
         char *full = xasprintf2(dir, "/", sub);
