@@ -288,13 +288,16 @@ typedef struct {
     size_t cap;
 } buffer;
 
-static bool reserve(buffer *b, size_t need)
+/* exact: the size is known (a file), else doubling (a pipe) */
+static bool reserve(buffer *b, size_t need, bool exact)
 {
     if (need <= b->cap)
         return true;
     size_t c = b->cap ? b->cap : 1 << 16;
     while (c < need)
         c *= 2;
+    if (exact)
+        c = need;
     char *p = realloc(b->v, c);
     if (!p)
         return false;
@@ -308,12 +311,12 @@ static bool reserve(buffer *b, size_t need)
 static bool read_fd(int fd, size_t hint, buffer *b, size_t *len)
 {
     size_t n = 0;
-    if (!reserve(b, hint + 1)) {
+    if (!reserve(b, hint + 1, true)) {
         errno = ENOMEM;
         return false;
     }
     for (;;) {
-        if (n == b->cap && !reserve(b, n + 1)) {
+        if (n == b->cap && !reserve(b, n + 1, false)) {
             errno = ENOMEM;
             return false;
         }
