@@ -8,8 +8,8 @@ usage: tests/bench/bench.py VANBAN [--size MB] [--big-files N] [--shared DIR]
 Builds its input in a temporary folder: every samples/*.txt and every
 document of ../shared/corpus, repeated until --size MB (default 200), laid
 out twice: one file per document (files/), and --big-files concatenations
-(big/, default 4).  A set of a tenth of the size (small/) measures how time
-grows with input.  Then times, each once, on a machine as idle as can be:
+(big/, default 4).  Every tenth of those documents (small/: the same mix,
+a tenth of the size) measures how time grows with input.  Then times, each once, on a machine as idle as can be:
 
   cat                          the floor: reading the bytes
   pcre2grep -c '\\d+[-/](CT|NQ|KH|QĐ|HD)[-/]\\w+'   one regex, no output
@@ -47,33 +47,41 @@ def documents(shared):
     return docs
 
 
-def build_set(docs, folder, size, big_files):
-    """files/ (one per document) and big/ (big_files concatenations), both
-    of about `size` bytes; returns (n_docs, bytes)."""
+def sequence(docs, size):
+    """The documents, repeated in order until `size` bytes."""
+    out, total = [], 0
+    while total < size:
+        for name, data in docs:
+            if total >= size:
+                break
+            out.append((name, data))
+            total += len(data)
+    return out
+
+
+def build_set(seq, folder, big_files):
+    """files/ (one per document) and big/ (big_files concatenations) of
+    the documents of seq; returns (n_docs, bytes)."""
     files = os.path.join(folder, "files")
     big = os.path.join(folder, "big")
     os.makedirs(files)
     os.makedirs(big)
-    total, n = 0, 0
+    total = 0
     outs = [open(os.path.join(big, "big%02d.txt" % i), "wb") for i in range(big_files)]
     try:
-        while total < size:
-            for name, data in docs:
-                if total >= size:
-                    break
-                # a folder per 1000 documents: like an archive, not one huge folder
-                sub = os.path.join(files, "%03d" % (n // 1000))
-                if n % 1000 == 0:
-                    os.makedirs(sub, exist_ok=True)
-                with open(os.path.join(sub, "%06d-%s" % (n, name)), "wb") as f:
-                    f.write(data)
-                outs[n % big_files].write(data + b"\n")
-                total += len(data)
-                n += 1
+        for n, (name, data) in enumerate(seq):
+            # a folder per 1000 documents: like an archive, not one huge folder
+            sub = os.path.join(files, "%03d" % (n // 1000))
+            if n % 1000 == 0:
+                os.makedirs(sub, exist_ok=True)
+            with open(os.path.join(sub, "%06d-%s" % (n, name)), "wb") as f:
+                f.write(data)
+            outs[n % big_files].write(data + b"\n")
+            total += len(data)
     finally:
         for o in outs:
             o.close()
-    return n, total
+    return len(seq), total
 
 
 def file_list(folder):
@@ -144,8 +152,10 @@ def main():
     try:
         docs = documents(a.shared)
         size = int(a.size * 1e6)
-        full_n, full_b = build_set(docs, os.path.join(tmp, "full"), size, a.big_files)
-        small_n, small_b = build_set(docs, os.path.join(tmp, "small"), size // 10, a.big_files)
+        seq = sequence(docs, size)
+        full_n, full_b = build_set(seq, os.path.join(tmp, "full"), a.big_files)
+        # every tenth document: the same mix as the full set, a tenth of it
+        small_n, small_b = build_set(seq[::10], os.path.join(tmp, "small"), a.big_files)
         full_files = os.path.join(tmp, "full", "files")
         full_big = os.path.join(tmp, "full", "big")
         small_files = os.path.join(tmp, "small", "files")
