@@ -27,6 +27,9 @@ static const char *const pattern_names[] = {
 /* The header date line sits near the top; the fallback look-up for it
  * (when the header stage gave no block) stops this far into the fold. */
 #define HEADER_FALLBACK_LIMIT 4000
+/* How far before its marker a dates.exclude match with group "back"
+ * reaches (grammars/dates.vbg). */
+#define EXCLUDE_BACK 300
 
 typedef struct {
     vb_matchers ms;
@@ -240,6 +243,18 @@ static void run(void *state, vb_document *doc)
         range *r = VB_PUSH(ex);
         r->start = ov[0];
         r->end = ov[1];
+        size_t ba, bb;
+        if (vb_group(mx, "back", &ba, &bb)) {
+            /* the context before the marker, on its line, not before
+             * where this scan resumed (as a leading [^\n]{0,300} would) */
+            size_t lo = ba > EXCLUDE_BACK ? ba - EXCLUDE_BACK : 0;
+            if (lo < pos)
+                lo = pos;
+            size_t s = ba;
+            while (s > lo && fold[s - 1] != '\n')
+                s--;
+            r->start = s;
+        }
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
     }
 

@@ -108,7 +108,8 @@ static bool heading_mark(const unsigned char *s, size_t at, size_t n)
 }
 
 /* Core loop shared by the document view and vb_fold_utf8: folds s[0,n)
- * into out (capacity >= 3*n+1), map[i] = source offset of out[i]. */
+ * into out (capacity >= n+1: no folded character is longer than its
+ * source), map[i] = source offset of out[i]. */
 static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, size_t *n_invalid,
                         size_t *first_invalid)
 {
@@ -165,6 +166,11 @@ static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, siz
         if (is_combining(cp))
             continue;
         const char *f = fold_cp(cp);
+        /* The buffers are sized on "the fold is never longer than its
+         * source"; the two table entries that would be (U+023A, U+023E
+         * lower-case to 3 bytes) are kept as they are. */
+        if (f && f[0] && f[1] && f[2] && k < 3)
+            f = NULL;
         if (!f) {
             memcpy(out + o, s + at, k);
             if (map)

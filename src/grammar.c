@@ -186,8 +186,13 @@ static bool finish_statement(loader *L)
             p->line = L->cont_line;
             p->code = code;
             /* JIT when the machine allows it; the interpreter is the
-             * fallback (e.g. SELinux forbidding executable memory). */
-            p->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+             * fallback (e.g. SELinux forbidding executable memory).
+             * VANBAN_NO_JIT=1 asks for the interpreter: valgrind cannot
+             * follow JIT code (false "uninitialised" reports), so the
+             * valgrind test setup sets it. */
+            const char *no_jit = getenv("VANBAN_NO_JIT");
+            p->jit = !(no_jit && *no_jit && strcmp(no_jit, "0")) &&
+                     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
             if (p->jit) {
                 size_t jsz = 0;
                 pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jsz);
@@ -245,6 +250,11 @@ static bool load_line(loader *L, const char *s, size_t n)
     while (j < n && (s[j] == ' ' || s[j] == '\t'))
         j++;
 
+    bool is_file_mark = wl == 5 && !memcmp(w, "@file", 5);
+    if (L->open_lexicon && is_file_mark)
+        /* said in the file that left it open, before switching */
+        return fail(L, L->open_lexicon_line, "lexicon '%s' is not closed with 'end' (before @file)",
+                    L->open_lexicon);
     if (L->open_lexicon) {
         if (wl == 3 && !memcmp(w, "end", 3) && j == n)
             return finish_lexicon(L);
@@ -275,7 +285,7 @@ static bool load_line(loader *L, const char *s, size_t n)
         return true;
     }
 
-    if (wl == 5 && !memcmp(w, "@file", 5)) {
+    if (is_file_mark) {
         snprintf(L->file_buf, sizeof L->file_buf, "%.*s", (int)(n - j), s + j);
         L->file = L->file_buf;
         L->line = 0;
@@ -361,7 +371,7 @@ vb_grammar *vb_grammar_load_buffer(const char *name, const char *text, size_t le
     if (ok && L.open_lexicon)
         ok = fail(&L, L.open_lexicon_line, "lexicon '%s' is not closed with 'end'", L.open_lexicon);
     if (ok && !L.patterns.n)
-        ok = fail(&L, L.line, "the grammar defines no pattern");
+        ok = fail(&L, L.line ? L.line : 1, "the grammar defines no pattern");
 
     for (size_t i = 0; i < L.macros.n; i++) {
         free(L.macros.v[i].name);
@@ -392,6 +402,8 @@ vb_grammar *vb_grammar_load_buffer(const char *name, const char *text, size_t le
     g->n_patterns = L.patterns.n;
     g->lexicons = L.lexicons.v;
     g->n_lexicons = L.lexicons.n;
+    g->end_file = xstrndup(L.file, strlen(L.file));
+    g->end_line = L.line ? L.line : 1;
     return g;
 }
 
@@ -442,6 +454,7 @@ void vb_grammar_free(vb_grammar *g)
         free_lexicon(&g->lexicons[i]);
     free(g->lexicons);
     free(g->name);
+    free(g->end_file);
     free(g);
 }
 

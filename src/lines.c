@@ -21,6 +21,9 @@ int vb_orig_case(const vb_text *t, size_t i)
     size_t p = t->fold_map[i];
     if (p >= t->utf8_len)
         return 0;
+    unsigned char c = (unsigned char)t->utf8[p];
+    if (c < 0x80)       /* most letters: no need to ask utf8proc */
+        return c >= 'A' && c <= 'Z' ? 1 : c >= 'a' && c <= 'z' ? -1 : 0;
     utf8proc_int32_t cp;
     utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t->utf8 + p,
                                           (utf8proc_ssize_t)(t->utf8_len - p), &cp);

@@ -134,21 +134,22 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     const vb_lexicon *levels = vb_grammar_lexicon(g, "sections.levels");
     const vb_lexicon *alpha = vb_grammar_lexicon(g, "sections.alphabets");
     if (!levels || !levels->n || !alpha) {
-        snprintf(err, err_size, "%s: missing lexicon sections.levels or sections.alphabets (needed by stage sections)",
-                 g->name);
+        snprintf(err, err_size, "%s:%d: missing lexicon sections.levels or sections.alphabets (needed by stage sections)",
+                 g->end_file, g->end_line);
         free(S);
         return NULL;
     }
     if (levels->n > MAX_LEVELS) {
-        snprintf(err, err_size, "%s: sections.levels: more than %d levels", g->name, MAX_LEVELS);
+        snprintf(err, err_size, "%s:%d: sections.levels: more than %d levels", g->end_file,
+                 levels->entries[MAX_LEVELS].line, MAX_LEVELS);
         free(S);
         return NULL;
     }
     char **names = vb_xcalloc(levels->n + 4, sizeof *names);
     for (size_t i = 0; i < levels->n; i++) {
         if (!parse_level(&S->lv[i], levels->entries[i].key, levels->entries[i].value)) {
-            snprintf(err, err_size, "%s: sections.levels line %d: expected 'NAME = RANK READER [continues] [start=N]'",
-                     g->name, levels->entries[i].line);
+            snprintf(err, err_size, "%s:%d: sections.levels: expected 'NAME = RANK READER [continues] [start=N]'",
+                     g->end_file, levels->entries[i].line);
             for (size_t k = 0; k < i; k++)
                 free(names[k]);
             free(names);

@@ -201,8 +201,8 @@ bool vb_matchers_init(vb_matchers *ms, const vb_grammar *g, const char *stage,
     for (size_t i = 0; i < n; i++) {
         int k = vb_grammar_pattern_index(g, names[i]);
         if (k < 0) {
-            snprintf(err, err_size, "%s: missing pattern '%s' (needed by stage %s)",
-                     g->name, names[i], stage);
+            snprintf(err, err_size, "%s:%d: missing pattern '%s' (needed by stage %s)",
+                     g->end_file, g->end_line, names[i], stage);
             vb_matchers_fini(ms);
             return false;
         }

@@ -151,6 +151,10 @@ struct vb_grammar {
     size_t n_patterns;
     vb_lexicon *lexicons;
     size_t n_lexicons;
+    /* Where the text ends (file of the last @file chunk, its last line):
+     * "file:line:" of messages about something the grammar lacks. */
+    char *end_file;
+    int end_line;
 };
 
 /* Index of a pattern by name, or -1.  Stages resolve their names once at

@@ -161,7 +161,8 @@ def test_help(ctx):
         p = ctx.run(*args)
         expect(p.returncode == 0, "%s: exit %d" % (" ".join(args), p.returncode))
         expect("usage" in p.out.lower(), "%s: no usage in the output" % " ".join(args))
-        expect("--pretty" in p.out and "--grammar" in p.out, "%s: options not described" % " ".join(args))
+        for opt in ("--pretty", "--grammar", "--files-from", "--glob", "-j", "--output", "--progress"):
+            expect(opt in p.out, "%s: option %s not described" % (" ".join(args), opt))
 
 
 def test_version(ctx):
@@ -300,6 +301,103 @@ def test_batch_equals_single(ctx):
     for i, sample in enumerate(ctx.samples + ctx.samples[::-1]):
         single = ctx.run("extract", sample).out.strip()
         expect(lines[i] == single, "%s: its line in a batch differs from its own run" % os.path.basename(sample))
+
+
+def make_tree(ctx, name):
+    """A folder of samples in sub-folders, plus files batch mode must skip
+    by default (other extensions, hidden files); returns (root, the .txt
+    paths in the order vanban must give them)."""
+    root = os.path.join(ctx.tmp, name)
+    shutil.rmtree(root, ignore_errors=True)
+    want = []
+    for i, sample in enumerate(ctx.samples):
+        sub = os.path.join(root, "b" if i % 2 else "a")
+        os.makedirs(sub, exist_ok=True)
+        dst = os.path.join(sub, os.path.basename(sample))
+        shutil.copyfile(sample, dst)
+        want.append(dst)
+    with open(os.path.join(root, "notes.csv"), "w") as f:
+        f.write("x\n")
+    os.makedirs(os.path.join(root, ".hidden"), exist_ok=True)
+    shutil.copyfile(ctx.samples[0], os.path.join(root, ".hidden", "x.txt"))
+    return root, sorted(want)
+
+
+def test_batch_directory(ctx):
+    root, want = make_tree(ctx, "tree")
+    p = ctx.run("extract", "-j", "2", root)
+    expect(p.returncode == 0, "exit %d: %s" % (p.returncode, p.err))
+    docs = parse_output(p.out)
+    expect([d["source"] for d in docs] == want, "sources %r, expected %r" % ([d["source"] for d in docs], want))
+    for d, path in zip(docs, want):
+        single = ctx.run("extract", path).out.strip()
+        expect(json.dumps(d, ensure_ascii=False) == json.dumps(json.loads(single), ensure_ascii=False),
+               "%s: batch record differs from its own run" % path)
+    p = ctx.run("extract", "--glob", "*.csv", root)
+    expect(p.returncode == 0 and len(parse_output(p.out)) == 1, "--glob *.csv: %d, %r" % (p.returncode, p.out[:200]))
+
+
+def test_batch_order_and_jobs(ctx):
+    files = (ctx.samples * 8)[:37]
+    ref = ctx.run("extract", "-j1", *files)
+    expect(ref.returncode == 0, "-j1: exit %d" % ref.returncode)
+    for j in ("2", "3", "16"):
+        p = ctx.run("extract", "-j", j, *files)
+        expect(p.returncode == 0 and p.out == ref.out, "-j %s: output differs from -j1 (order?)" % j)
+    for bad in ("0", "x", "-1"):
+        p = ctx.run("extract", "-j", bad, ctx.samples[0])
+        expect(p.returncode == 2 and "-j" in p.err, "-j %s: exit %d" % (bad, p.returncode))
+
+
+def test_batch_error_records(ctx):
+    root, want = make_tree(ctx, "tree-err")
+    bad = os.path.join(root, "a", "zz-binary.txt")
+    with open(bad, "wb") as f:
+        f.write(b"\x00\x01\x02\x00" * 100)
+    missing = os.path.join(ctx.tmp, "missing.txt")
+    listing = "\n".join([root, missing, ctx.samples[0]]) + "\n"
+    p = ctx.run("extract", "-j2", "--files-from", "-", stdin=listing.encode())
+    expect(p.returncode == 1, "exit %d, expected 1" % p.returncode)
+    docs = parse_output(p.out)
+    sources = [d["source"] for d in docs]
+    expect(sources == sorted(want + [bad]) + [missing, ctx.samples[0]], "sources %r" % sources)
+    errs = {d["source"]: d for d in docs if "error" in d}
+    expect(set(errs) == {bad, missing}, "error records for %r" % sorted(errs))
+    expect(all(set(d) == {"source", "error"} and d["error"] for d in errs.values()), "error record shape: %r" % errs)
+    expect("missing.txt" in p.err and "zz-binary.txt" in p.err, "stderr: %r" % p.err)
+    lst = ctx.write("list.txt", listing)
+    p2 = ctx.run("extract", "--files-from", lst)
+    expect(p2.returncode == 1 and p2.out == p.out, "--files-from FILE differs from --files-from -")
+    p = ctx.run("extract", "--files-from", os.path.join(ctx.tmp, "no-list"))
+    expect(p.returncode != 0 and "no-list" in p.err, "missing list: exit %d %r" % (p.returncode, p.err))
+
+
+def test_batch_output_dir(ctx):
+    root, want = make_tree(ctx, "tree-out")
+    out = os.path.join(ctx.tmp, "out")
+    shutil.rmtree(out, ignore_errors=True)
+    missing = os.path.join(root, "a", "gone.txt")
+    p = ctx.run("extract", "--output", out, root, missing)
+    expect(p.returncode == 1, "exit %d (one missing file), expected 1: %s" % (p.returncode, p.err))
+    expect(p.out == "", "--output printed on stdout: %r" % p.out[:200])
+    got = sorted(os.path.relpath(os.path.join(d, f), out) for d, _, fs in os.walk(out) for f in fs)
+    expect_names = sorted([os.path.relpath(w, root) + ".json" for w in want] + ["gone.txt.json"])
+    expect(got == expect_names, "files under --output: %r, expected %r" % (got, expect_names))
+    for w in want:
+        with open(os.path.join(out, os.path.relpath(w, root) + ".json"), encoding="utf-8") as f:
+            doc = json.loads(f.read())
+        expect(doc.get("source") == w and "sections" in doc, "%s: bad output file" % w)
+    with open(os.path.join(out, "gone.txt.json"), encoding="utf-8") as f:
+        expect("error" in json.loads(f.read()), "no error record for the missing file")
+
+
+def test_batch_progress(ctx):
+    p = ctx.run("extract", "--progress", *ctx.samples)
+    expect(p.returncode == 0, "exit %d" % p.returncode)
+    expect("docs/s" in p.err and "MB" in p.err and ("%d/%d" % (len(ctx.samples), len(ctx.samples))) in p.err,
+           "no progress line on stderr: %r" % p.err)
+    p = ctx.run("extract", *ctx.samples)
+    expect("docs/s" not in p.err, "progress shown on a stderr that is not a terminal: %r" % p.err)
 
 
 def test_one_line(ctx):

@@ -95,7 +95,7 @@ def main():
                 print("%s:%d: %s: bad expect JSON: %s" % (path, c["line"], c["name"], e))
                 failed += 1
                 continue
-            p = subprocess.run([a.vanban, "extract", "-"], input=text.encode("utf-8"), capture_output=True)
+            p = vbtest.run(a.vanban, ["extract", "-"], stdin=text.encode("utf-8"))
             bad = vbtest.crash_report(p)
             if bad or p.returncode != 0:
                 print("%s:%d: %s: vanban exit %d: %s" % (path, c["line"], c["name"], p.returncode,

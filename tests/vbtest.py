@@ -8,6 +8,7 @@
 import datetime
 import os
 import re
+import shlex
 import subprocess
 
 SKIP = 77
@@ -19,9 +20,19 @@ SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime e
                    "AddressSanitizer:", "MemorySanitizer:", "ThreadSanitizer:")
 
 
+# `meson test --setup=valgrind` sets this: every vanban run goes through
+# valgrind, and whatever valgrind reports (it prefixes ==PID==) is a crash.
+WRAPPER = shlex.split(os.environ.get("VANBAN_WRAPPER", ""))
+VALGRIND_REPORT = re.compile(r"^==\d+== \S.*$", re.M)
+
+
 def crash_report(proc):
     """A message when the process died of a signal or a sanitizer spoke, else None."""
     err = proc.stderr.decode("utf-8", "replace") if isinstance(proc.stderr, bytes) else (proc.stderr or "")
+    if WRAPPER:
+        m = VALGRIND_REPORT.search(err)
+        if m:
+            return "valgrind report:\n%s" % err[m.start():m.start() + 3000]
     if proc.returncode < 0:
         return "killed by signal %d\n%s" % (-proc.returncode, err[-2000:])
     for mark in SANITIZER_MARKS:
@@ -34,7 +45,9 @@ def crash_report(proc):
 def run(vanban, args, stdin=None, timeout=120):
     """Runs `vanban ARGS...` with bytes on stdin; returns the CompletedProcess
     (stdout and stderr as bytes)."""
-    return subprocess.run([vanban] + list(args), input=stdin if stdin is not None else b"",
+    if WRAPPER:
+        timeout *= 50
+    return subprocess.run(WRAPPER + [vanban] + list(args), input=stdin if stdin is not None else b"",
                           capture_output=True, timeout=timeout)
 
 
