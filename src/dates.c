@@ -35,10 +35,6 @@ typedef struct {
     vb_matchers ms;
 } dates_state;
 
-typedef struct {
-    size_t start, end;
-} range;
-
 bool vb_valid_ymd(int y, int m, int d)
 {
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -196,14 +192,6 @@ static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_si
     return false;
 }
 
-static bool excluded(const range *ex, size_t n_ex, size_t pos)
-{
-    for (size_t i = 0; i < n_ex; i++)
-        if (pos >= ex[i].start && pos < ex[i].end)
-            return true;
-    return false;
-}
-
 /* Gives `role` to every date that starts in the matches of pattern m (in
  * its group "date" when it has one) and has no role yet. */
 static void mark_role(vb_document *doc, vb_matcher *m, const char *role, size_t limit, bool first_only)
@@ -236,27 +224,8 @@ static void run(void *state, vb_document *doc)
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
 
-    VB_VEC(range) ex = {0};
-    vb_matcher *mx = &st->ms.m[P_EXCLUDE];
-    for (size_t pos = 0; pos < len && vb_match(doc, mx, fold, len, pos, 0) > 0;) {
-        PCRE2_SIZE *ov = vb_ovector(mx);
-        range *r = VB_PUSH(ex);
-        r->start = ov[0];
-        r->end = ov[1];
-        size_t ba, bb;
-        if (vb_group(mx, "back", &ba, &bb)) {
-            /* the context before the marker, on its line, not before
-             * where this scan resumed (as a leading [^\n]{0,300} would) */
-            size_t lo = ba > EXCLUDE_BACK ? ba - EXCLUDE_BACK : 0;
-            if (lo < pos)
-                lo = pos;
-            size_t s = ba;
-            while (s > lo && fold[s - 1] != '\n')
-                s--;
-            r->start = s;
-        }
-        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-    }
+    vb_fold_ranges ex = {0};
+    vb_match_ranges(doc, &st->ms.m[P_EXCLUDE], EXCLUDE_BACK, &ex);
 
     vb_matcher *m = &st->ms.m[P_DATE];
     for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
@@ -264,7 +233,7 @@ static void run(void *state, vb_document *doc)
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
         char iso[48];
         size_t fs, fe;
-        if (!read_match(m, fold, iso, sizeof iso, &fs, &fe) || excluded(ex.v, ex.n, fs))
+        if (!read_match(m, fold, iso, sizeof iso, &fs, &fe) || vb_in_ranges(&ex, fs))
             continue;
         vb_date *d = VB_PUSH(doc->dates);
         memset(d, 0, sizeof *d);

@@ -46,15 +46,15 @@ static const char *const pattern_names[] = {
  * no issuer.  A subject is cut at a word boundary near this length. */
 #define MAX_ISSUER 160
 #define MAX_SUBJECT 400
+/* How far before its marker a directives.exclude match with group "back"
+ * reaches (grammars/directives.vbg). */
+#define EXCLUDE_BACK 300
 
 typedef struct {
     vb_matchers ms;
     const vb_lexicon *types, *type_codes, *code_types, *codes, *ocr_letters, *letters;
 } directives_state;
 
-typedef struct {
-    size_t start, end;
-} range;
 
 /* One segment of a number's code: "KH", "UBND", "2017". */
 typedef struct {
@@ -103,14 +103,6 @@ static void fini(void *state)
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool in_ranges(const range *r, size_t n, size_t pos)
-{
-    for (size_t i = 0; i < n; i++)
-        if (pos >= r[i].start && pos < r[i].end)
-            return true;
-    return false;
 }
 
 /* The type named by the (*MARK) of the last match, or NULL. */
@@ -644,12 +636,21 @@ static vb_directive *find_record(vb_document *doc, const char *key)
     return NULL;
 }
 
-static bool has_mention(const vb_directive *d, vb_span sp)
+/* Whether sp overlaps one of the first n mentions of d.  Those are in
+ * text order and do not overlap each other (each scan moves past its
+ * match), so a binary search finds the one that could: a number cited
+ * thousands of times must not make the stage quadratic. */
+static bool has_mention(const vb_directive *d, size_t n, vb_span sp)
 {
-    for (size_t i = 0; i < d->mentions.n; i++)
-        if (d->mentions.v[i].span.start < sp.end && sp.start < d->mentions.v[i].span.end)
-            return true;
-    return false;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->mentions.v[mid].span.end <= sp.start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && d->mentions.v[lo].span.start < sp.end;
 }
 
 static void add_mention(vb_directive *d, vb_span sp)
@@ -665,33 +666,42 @@ static long register_value(const char *s)
     return strtol(s, NULL, 10);
 }
 
-static void run_short(directives_state *st, vb_document *doc, const range *ex, size_t n_ex)
+static void run_short(directives_state *st, vb_document *doc, const vb_fold_ranges *ex)
 {
     vb_matcher *m = &st->ms.m[P_SHORT];
     const char *f = doc->text.fold;
     size_t len = doc->text.fold_len;
+    /* the full citations of each record, in text order; the short
+     * mentions added below come after them, in text order too */
+    size_t *cited = vb_xmalloc((doc->directives.n + 1) * sizeof *cited);
+    for (size_t i = 0; i < doc->directives.n; i++)
+        cited[i] = doc->directives.v[i].mentions.n;
     for (size_t pos = 0; pos < len && vb_match(doc, m, f, len, pos, 0) > 0;) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
         pos = me > ms ? me : ms + 1;
         size_t a, b;
         const char *type = type_of_mark(st, m);
-        if (!type || !vb_group(m, "num", &a, &b) || in_ranges(ex, n_ex, a))
+        if (!type || !vb_group(m, "num", &a, &b) || vb_in_ranges(ex, a))
             continue;
         long v = strtol(f + a, NULL, 10);
-        vb_directive *hit = NULL;
+        size_t hit = 0;
         int hits = 0;
         for (size_t i = 0; i < doc->directives.n; i++) {
             vb_directive *d = &doc->directives.v[i];
             if (d->type && !strcmp(d->type, type) && register_value(d->number) == v) {
-                hit = d;
+                hit = i;
                 hits++;
             }
         }
+        if (hits != 1)
+            continue;
+        vb_directive *d = &doc->directives.v[hit];
         vb_span sp = vb_span_from_fold(&doc->text, ms, me);
-        if (hits == 1 && !has_mention(hit, sp))
-            add_mention(hit, sp);
+        if (!has_mention(d, cited[hit], sp))
+            add_mention(d, sp);
     }
+    free(cited);
 }
 
 static void run(void *state, vb_document *doc)
@@ -700,15 +710,8 @@ static void run(void *state, vb_document *doc)
     const char *f = doc->text.fold;
     size_t len = doc->text.fold_len;
 
-    VB_VEC(range) ex = {0};
-    vb_matcher *mx = &st->ms.m[P_EXCLUDE];
-    for (size_t pos = 0; pos < len && vb_match(doc, mx, f, len, pos, 0) > 0;) {
-        PCRE2_SIZE *ov = vb_ovector(mx);
-        range *r = VB_PUSH(ex);
-        r->start = ov[0];
-        r->end = ov[1];
-        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-    }
+    vb_fold_ranges ex = {0};
+    vb_match_ranges(doc, &st->ms.m[P_EXCLUDE], EXCLUDE_BACK, &ex);
 
     char *own = doc->header.number ? number_key(doc->header.number) : NULL;
     const vb_span hn = doc->header.number_span;
@@ -726,7 +729,7 @@ static void run(void *state, vb_document *doc)
         if (vb_group(m, "form", &a, &b) || !vb_group(m, "num", &num_s, &num_e) ||
             !vb_group(m, "code", &code_s, &code_e))
             continue;
-        if (in_ranges(ex.v, ex.n, num_s))
+        if (vb_in_ranges(&ex, num_s))
             continue;
         bool typed = vb_group(m, "type", &a, &b);
         const char *type = typed ? type_of_mark(st, m) : NULL;
@@ -781,10 +784,10 @@ static void run(void *state, vb_document *doc)
             r->issuer = d.issuer;
         if (!r->subject && d.subject)
             r->subject = d.subject;
-        if (!has_mention(r, sp))
+        if (!has_mention(r, r->mentions.n, sp))
             add_mention(r, sp);
     }
-    run_short(st, doc, ex.v, ex.n);
+    run_short(st, doc, &ex);
     free(own);
     free(ex.v);
 }

@@ -264,3 +264,40 @@ bool vb_group(vb_matcher *m, const char *name, size_t *start, size_t *end)
     *end = ov[2 * n + 1];
     return true;
 }
+
+void vb_match_ranges(vb_document *doc, vb_matcher *m, size_t back, vb_fold_ranges *out)
+{
+    const char *fold = doc->text.fold;
+    size_t len = doc->text.fold_len;
+    for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
+        PCRE2_SIZE *ov = vb_ovector(m);
+        vb_fold_range *r = VB_PUSH(*out);
+        r->start = ov[0];
+        r->end = ov[1];
+        size_t ba, bb;
+        if (back && vb_group(m, "back", &ba, &bb)) {
+            /* not before where this scan resumed, so ranges stay apart */
+            size_t lo = ba > back ? ba - back : 0;
+            if (lo < pos)
+                lo = pos;
+            size_t s = ba;
+            while (s > lo && fold[s - 1] != '\n')
+                s--;
+            r->start = s;
+        }
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+}
+
+bool vb_in_ranges(const vb_fold_ranges *r, size_t pos)
+{
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->v[mid].end <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->n && r->v[lo].start <= pos;
+}

@@ -330,6 +330,21 @@ static inline PCRE2_SIZE *vb_ovector(vb_matcher *m) { return pcre2_get_ovector_p
 /* Start/end of a named group of the last match, false when unset. */
 bool vb_group(vb_matcher *m, const char *name, size_t *start, size_t *end);
 
+/* Half-open byte ranges of the fold, in text order, not overlapping. */
+typedef struct {
+    size_t start, end;
+} vb_fold_range;
+typedef VB_VEC(vb_fold_range) vb_fold_ranges;
+
+/* Every match of m over the fold, in text order (text the stage must not
+ * read: website metadata, running headers).  A match with a group "back"
+ * starts up to `back` bytes before that group, on its line: the context
+ * a leading [^\n]{0,N} would take, without PCRE2 trying N bytes at every
+ * position.  The caller owns out->v (free()). */
+void vb_match_ranges(vb_document *doc, vb_matcher *m, size_t back, vb_fold_ranges *out);
+/* Whether fold offset pos lies in one of r's ranges (binary search). */
+bool vb_in_ranges(const vb_fold_ranges *r, size_t pos);
+
 /* Stages, in pipeline order. */
 extern const vb_stage vb_stage_header;
 extern const vb_stage vb_stage_sections;
