@@ -428,7 +428,7 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
 
 static void run_recurring(deadlines_state *st, vb_document *doc, size_t n_dated)
 {
-    static const char *const rec_groups[] = {"rec", "rec2", "rec3", NULL};
+    static const char *const rec_groups[] = {"rec", "rec2", "rec3", "rec4", NULL};
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
     vb_matcher *m = &st->ms.m[P_RECURRING];
