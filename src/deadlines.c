@@ -257,7 +257,7 @@ static int iso_year(const char *iso)
 static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims)
 {
     const int doc_year = iso_year(doc->header.date.iso);
-    static const char *const before[] = {"bef", "bef2", "bef3", NULL};
+    static const char *const before[] = {"bef", "bef2", "bef3", "bef4", NULL};
     static const char *const within[] = {"within", "within2", NULL};
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
