@@ -19,14 +19,14 @@
 enum {
     P_DATED, P_RECURRING, P_TO, P_CLAUSE_YEARLY, P_PAST_CONDITION, P_FORECAST, P_OFFENCE,
     P_BRACKET_CONDITION, P_LEAD_PERIODIC, P_VERB_AFTER, P_THEN_CONDITION,
-    P_RANGE_END,
+    P_RANGE_END, P_AND_NEXT,
 };
 static const char *const pattern_names[] = {
     "deadlines.dated", "deadlines.recurring", "deadlines.to", "deadlines.clause_yearly",
     "deadlines.past_condition", "deadlines.forecast", "deadlines.offence",
     "deadlines.bracket_condition", "deadlines.lead_periodic",
     "deadlines.verb_after", "deadlines.then_condition",
-    "deadlines.range_end", NULL,
+    "deadlines.range_end", "deadlines.and_next", NULL,
 };
 
 /* How far back the words that turn a match into a forecast ("dự kiến sẽ")
@@ -257,7 +257,7 @@ static int iso_year(const char *iso)
 static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims)
 {
     const int doc_year = iso_year(doc->header.date.iso);
-    static const char *const before[] = {"bef", "bef2", "bef3", NULL};
+    static const char *const before[] = {"bef", "bef2", "bef3", "bef4", NULL};
     static const char *const within[] = {"within", "within2", NULL};
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
@@ -397,12 +397,38 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         d->task = clean_trimmed(doc, task_a, task_b);
         d->span = vb_span_from_fold(&doc->text, has_task ? task_a : ms,
                                     date->fold_end > me ? date->fold_end : me);
+        /* "trước ngày 15/6 và ngày 15/12 hằng năm", "hoàn thành: Quý
+         * IV/2025 và Quý I/2026": each date joined on is due too, under
+         * the same duty.  (The loop's next scan starts after them.) */
+        vb_matcher *am = &st->ms.m[P_AND_NEXT];
+        for (size_t at = date->fold_end;
+             vb_match(doc, am, fold, len, at, 0) > 0;) {
+            size_t ne = vb_ovector(am)[1];
+            int dj = vb_date_in(doc, ne, ne + 1);
+            if (dj < 0 || doc->dates.v[dj].fold_start > ne ||
+                (doc->dates.v[dj].role && !strcmp(doc->dates.v[dj].role, "deadline")))
+                break;
+            vb_date *next = &doc->dates.v[dj];
+            date_claim *nc = VB_PUSH(*claims);
+            nc->date = dj;
+            nc->role = next->role;
+            next->role = "deadline";
+            /* d may have moved when the vector grew: copy by index */
+            size_t first = doc->deadlines.n - 1;
+            vb_deadline *nd = VB_PUSH(doc->deadlines);
+            *nd = doc->deadlines.v[first];
+            nd->due = next->iso;
+            nd->span = vb_span_from_fold(&doc->text, next->fold_start, next->fold_end);
+            at = next->fold_end;
+            if (pos < at)
+                pos = at;
+        }
     }
 }
 
 static void run_recurring(deadlines_state *st, vb_document *doc, size_t n_dated)
 {
-    static const char *const rec_groups[] = {"rec", "rec2", "rec3", NULL};
+    static const char *const rec_groups[] = {"rec", "rec2", "rec3", "rec4", NULL};
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
     vb_matcher *m = &st->ms.m[P_RECURRING];

@@ -81,6 +81,34 @@ static char *complete_year(vb_document *doc, const char *partial, const char *ot
     return vb_arena_printf(&doc->arena, "%04d-%02d-%02d", y, mo, d);
 }
 
+/* A start that gives only a day ("từ ngày 15 đến ngày 30/11/2024") or
+ * a month ("từ tháng 01 đến tháng 6 năm 2024") is no date record: it
+ * takes the rest from the end, the month before (or year before) when
+ * it would fall after the end.  NULL when the end has no year or the
+ * result is no valid date. */
+static char *start_from_end(vb_document *doc, vb_matcher *m, const char *end)
+{
+    size_t a, b;
+    int y, mo, d, v;
+    if (sscanf(end, "%4d-%2d", &y, &mo) != 2 || !has_year(end))
+        return NULL;
+    if (vb_group(m, "smon", &a, &b)) {
+        if (sscanf(doc->text.fold + a, "%2d", &v) != 1 || v < 1 || v > 12)
+            return NULL;
+        return vb_arena_printf(&doc->arena, "%04d-%02d", v > mo ? y - 1 : y, v);
+    }
+    if (!vb_group(m, "sday", &a, &b) || strlen(end) != 10 ||
+        sscanf(end + 8, "%2d", &d) != 1 || sscanf(doc->text.fold + a, "%2d", &v) != 1)
+        return NULL;
+    if (v > d && --mo < 1) {
+        mo = 12;
+        y--;
+    }
+    if (!vb_valid_ymd(y, mo, v))
+        return NULL;
+    return vb_arena_printf(&doc->arena, "%04d-%02d-%02d", y, mo, v);
+}
+
 static void claim(vb_date *d)
 {
     if (!d->role || (strcmp(d->role, "deadline") && strcmp(d->role, "citation")))
@@ -99,7 +127,10 @@ static void run(void *state, vb_document *doc)
         pos = me > ms ? me : ms + 1;
         vb_date *start = group_date(doc, m, "start");
         vb_date *end = group_date(doc, m, "end");
-        if (!start || !end || start == end)
+        char *short_start = NULL;
+        if (!start && end)
+            short_start = start_from_end(doc, m, end->iso);
+        if ((!start && !short_start) || !end || start == end)
             continue;
         vb_period *p = VB_PUSH(doc->periods);
         memset(p, 0, sizeof *p);
@@ -107,12 +138,17 @@ static void run(void *state, vb_document *doc)
         size_t la, lb;
         if (vb_group(m, "label", &la, &lb))
             p->label = vb_clean_fold_range(&doc->arena, &doc->text, la, lb);
-        p->start = has_year(start->iso) || !has_year(end->iso)
-                       ? start->iso : complete_year(doc, start->iso, end->iso, true);
-        p->end = has_year(end->iso) || !has_year(start->iso)
-                     ? end->iso : complete_year(doc, end->iso, start->iso, false);
+        if (short_start) {
+            p->start = short_start;
+            p->end = end->iso;
+        } else {
+            p->start = has_year(start->iso) || !has_year(end->iso)
+                           ? start->iso : complete_year(doc, start->iso, end->iso, true);
+            p->end = has_year(end->iso) || !has_year(start->iso)
+                         ? end->iso : complete_year(doc, end->iso, start->iso, false);
+            claim(start);
+        }
         p->span = vb_span_from_fold(&doc->text, ms, me);
-        claim(start);
         claim(end);
     }
 }
