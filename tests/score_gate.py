@@ -38,18 +38,18 @@ HEADER_MIN_RIGHT = 28 / 30
 # ---------------------------------------------------------------------------
 
 
-def main():
-    if len(sys.argv) != 3:
-        print(__doc__)
-        return 2
-    vanban, shared = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+def gate(vanban, shared, thresholds, header_fields, header_min_right, gold=None):
+    """Runs score.py on the gold documents (shared/gold, or the folder
+    `gold`), prints each figure against its minimum; returns 0 when all
+    hold, 1 when one does not, SKIP without a scorer."""
     score = os.path.join(shared, "eval", "score.py")
     if not os.path.exists(score):
         print("SKIP: no scorer at %s (../shared beside the project)" % score)
         return vbtest.SKIP
     os.chdir(vbtest.ROOT)
     cmd = "%s extract {}" % shlex.quote(vanban)
-    p = subprocess.run([sys.executable, score, "--json", "--cmd", cmd], capture_output=True, timeout=600)
+    args = [sys.executable, score, "--json", "--cmd", cmd] + (["--gold", gold] if gold else [])
+    p = subprocess.run(args, capture_output=True, timeout=600)
     sys.stderr.write(p.stderr.decode("utf-8", "replace"))
     try:
         r = json.loads(p.stdout.decode("utf-8"))
@@ -59,7 +59,7 @@ def main():
 
     failed = []
     print("%-10s %-21s %8s %8s" % ("group", "figure", "value", "minimum"))
-    for group, key, fig, minimum in THRESHOLDS:
+    for group, key, fig, minimum in thresholds:
         v = r.get(group, {}).get(key, {}).get(fig)
         ok = v is not None and v >= minimum
         extra = ""
@@ -73,16 +73,16 @@ def main():
                                               minimum, "ok  " if ok else "FAIL", extra))
         if not ok:
             failed.append(key)
-    right = sum(r.get("header", {}).get(f, {}).get("right", 0) for f in HEADER_FIELDS)
+    right = sum(r.get("header", {}).get(f, {}).get("right", 0) for f in header_fields)
     total = sum(r.get("header", {}).get(f, {}).get("right", 0) + r.get("header", {}).get(f, {}).get("wrong", 0)
-                for f in HEADER_FIELDS)
-    need = HEADER_MIN_RIGHT * total
+                for f in header_fields)
+    need = header_min_right * total
     ok = total > 0 and right >= need - 1e-9
     print("%-10s %-21s %8s %8s %s  (%s)" % ("header", "fields right", "%d/%d" % (right, total),
                                              "%.0f/%d" % (need, total), "ok  " if ok else "FAIL",
                                              ", ".join("%s %d/%d" % (f, r["header"][f]["right"],
                                                                      r["header"][f]["right"] + r["header"][f]["wrong"])
-                                                       for f in HEADER_FIELDS if f in r.get("header", {}))))
+                                                       for f in header_fields if f in r.get("header", {}))))
     if not ok:
         failed.append("header")
     if r.get("failed"):
@@ -90,9 +90,18 @@ def main():
         failed.append("extraction")
     print("macro F1 %.3f over %d documents" % (r.get("macro_f1", 0), r.get("documents", 0)))
     if failed:
-        print("under the bar: %s\nsee every miss: %s --cmd %s -v" % (", ".join(failed), score, shlex.quote(cmd)))
+        print("under the bar: %s\nsee every miss: %s --cmd %s%s -v"
+              % (", ".join(failed), score, shlex.quote(cmd), " --gold " + gold if gold else ""))
         return 1
     return 0
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    return gate(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]),
+                THRESHOLDS, HEADER_FIELDS, HEADER_MIN_RIGHT)
 
 
 if __name__ == "__main__":
