@@ -54,11 +54,12 @@ typedef struct {
     vb_matchers ms;             /* one per level, then split, bullet */
     level_def lv[MAX_LEVELS];
     size_t nlv;
-    size_t m_split, m_bullet, m_lead_in;
+    size_t m_split, m_bullet, m_lead_in, m_topic;
     const vb_lexicon *roles, *ordinals, *open_words;
     int32_t alpha[2][MAX_ALPHA];
     size_t nalpha[2];
     long title_max_words, caps_max_words, named_max_outside, heading_max_chars;
+    long colon_title_max_words;    /* a title ending in ':' alone in its paragraph */
     long word_title_max_words;     /* titles after Điều, Chương, Phần */
     long role_max_lead_words;      /* words before a role word in a heading */
     long lead_max_lines, lead_max_blank, roman_gap;
@@ -145,7 +146,7 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
         free(S);
         return NULL;
     }
-    char **names = vb_xcalloc(levels->n + 4, sizeof *names);
+    char **names = vb_xcalloc(levels->n + 5, sizeof *names);
     for (size_t i = 0; i < levels->n; i++) {
         if (!parse_level(&S->lv[i], levels->entries[i].key, levels->entries[i].value)) {
             snprintf(err, err_size, "%s:%d: sections.levels: expected 'NAME = RANK READER [continues] [start=N]'",
@@ -164,10 +165,12 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->m_split = S->nlv;
     S->m_bullet = S->nlv + 1;
     S->m_lead_in = S->nlv + 2;
+    S->m_topic = S->nlv + 3;
     names[S->nlv] = (char *)"sections.split";
     names[S->nlv + 1] = (char *)"sections.bullet";
     names[S->nlv + 2] = (char *)"sections.lead_in";
-    names[S->nlv + 3] = NULL;
+    names[S->nlv + 3] = (char *)"sections.topic_lead";
+    names[S->nlv + 4] = NULL;
     bool ok = vb_matchers_init(&S->ms, g, "sections", (const char *const *)names, err, err_size);
     for (size_t i = 0; i < S->nlv; i++)
         free(names[i]);
@@ -188,6 +191,7 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->word_title_max_words = limit(lim, "word_title_max_words", 60);
     S->role_max_lead_words = limit(lim, "role_max_lead_words", 8);
     S->caps_max_words = limit(lim, "caps_max_words", 40);
+    S->colon_title_max_words = limit(lim, "colon_title_max_words", 30);
     S->named_max_outside = limit(lim, "named_max_outside_words", 8);
     S->heading_max_chars = limit(lim, "heading_max_chars", 300);
     S->lead_max_lines = limit(lim, "lead_max_lines", 6);
@@ -627,6 +631,27 @@ static void count_words(const char *v, size_t a, size_t b, size_t *words, size_t
     *letters = l;
 }
 
+/* Words of view[a,b) inside brackets: "(các Ban quản lý rừng …)" glosses
+ * a title and does not make it a paragraph. */
+static size_t bracket_words(const char *v, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) {
+        if (v[i] != '(')
+            continue;
+        size_t j = i + 1;
+        while (j < b && v[j] != ')' && v[j] != '(')
+            j++;
+        if (j >= b || v[j] != ')')
+            continue;
+        size_t w, o, ql, l;
+        count_words(v, i + 1, j, &w, &o, &ql, &l);
+        n += w;
+        i = j;
+    }
+    return n;
+}
+
 /* A sentence ends inside view[a,b) and more text follows it. */
 static bool inner_stop(const vb_text *t, const char *v, size_t a, size_t b)
 {
@@ -902,13 +927,23 @@ static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *
                 break;
             const vb_line *nx = &L->v.v[j];
             bool open_quote = false;
-            for (size_t i = a; i < cur->text_end; i++)
+            long open_brackets = 0;
+            for (size_t i = a; i < cur->text_end; i++) {
                 open_quote ^= quote_at(v, i, a, cur->text_end);
+                open_brackets += v[i] == '(' ? 1 : v[i] == ')' ? -1 : 0;
+            }
+            /* "(các" / "Ban quản lý …)", "các sở, ban, ngành," / "UBND
+             * các xã": an open bracket or a final comma leaves the title
+             * open, whatever the case of the next line */
+            size_t ce = cur->text_end;
+            while (ce > cur->text && v[ce - 1] == ' ')
+                ce--;
+            bool open_end = open_brackets > 0 || (ce > cur->text && v[ce - 1] == ',');
             bool cont;
             if (blanks)
                 cont = open_quote || ((nx->flags & VB_LINE_LOWER) && (cur->flags & VB_LINE_LONG));
             else
-                cont = (nx->flags & VB_LINE_LOWER) || (cur->flags & VB_LINE_LONG) || open_quote ||
+                cont = (nx->flags & VB_LINE_LOWER) || (cur->flags & VB_LINE_LONG) || open_quote || open_end ||
                        (H->short_first && k == li && !(cur->flags & VB_LINE_CAPS)) ||
                        ((cur->flags & VB_LINE_CAPS) && (nx->flags & VB_LINE_CAPS) && !(nx->flags & VB_LINE_LONG));
             if (!cont)
@@ -927,12 +962,28 @@ static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *
     size_t w, outside, ql, letters;
     count_words(v, a, b, &w, &outside, &ql, &letters);
     size_t e = b;
-    while (e > a && (v[e - 1] == '"' || v[e - 1] == '\'' || v[e - 1] == ')'))
+    bool bracket = false;
+    while (e > a && (v[e - 1] == '"' || v[e - 1] == '\'' || v[e - 1] == ')')) {
+        bracket |= v[e - 1] == ')';
         e--;
+    }
+    /* "(các Ban …, lâm nghiệp…)": the ellipsis of a list in brackets
+     * ends no sentence */
+    if (bracket && e >= a + 3 && !memcmp(v + e - 3, "...", 3))
+        e -= 3;
     char last = e > a ? v[e - 1] : 0;
     size_t up, lo;
     vb_case_counts(t, v, a, b, &up, &lo);
     bool caps = up >= 2 && lo * 5 <= up;
+    /* the lead is alone in its paragraph: a blank line, a bullet or the
+     * next item follows it, not more of its sentence */
+    bool alone = false;
+    if (!(ln->flags & (VB_LINE_VSTART | VB_LINE_VEND))) {
+        size_t nb;
+        size_t j = next_text_line(L, k, 0, &nb);
+        alone = j >= L->v.n || H->mark[j] || (L->v.v[j].flags & VB_LINE_BULLET) ||
+                (k + 1 < L->v.n && (L->v.v[k + 1].flags & VB_LINE_BLANK));
+    }
     bool ok;
     if (last == '.' || last == ';' || last == '!' || last == '?' || last == ',') {
         /* a title that names something in quotes may end with a stop */
@@ -943,7 +994,20 @@ static char *plain_heading(const hctx *H, size_t li, const reading *r, vb_span *
         long max = caps ? S->caps_max_words : S->title_max_words;
         if (S->lv[r->lv].rd == RD_NUMBER && max < S->word_title_max_words)
             max = S->word_title_max_words;
-        ok = (long)w <= max && !inner_stop(t, v, a, b) &&
+        /* "2. Về kiến nghị … chính quyền địa phương 02 cấp:" alone in its
+         * paragraph (a blank line, a bullet or the next item follows):
+         * a topic ("Về …", "Đối với …") named before a colon is a title
+         * though it runs longer; a long clause that ends in a colon
+         * ("… có trách nhiệm:") stays a sentence */
+        if (last == ':' && alone && max < S->colon_title_max_words &&
+            vb_match(H->doc, &H->S->ms.m[S->m_topic], v, b, a, PCRE2_ANCHORED) > 0)
+            max = S->colon_title_max_words;
+        /* a gloss in brackets does not lengthen a title alone in its
+         * paragraph; a sentence that ends in a colon keeps its length
+         * ("Sở … chủ trì, phối hợp với Văn phòng UBND tỉnh (Trung tâm
+         * …):") */
+        size_t nw = last == ':' || !alone ? w : w - bracket_words(v, a, b);
+        ok = (long)nw <= max && !inner_stop(t, v, a, b) &&
              !inner_colon(v, a, last == ':' ? e - 1 : b) &&
              !vb_match(H->doc, &H->S->ms.m[S->m_lead_in], v, b, a, 0);
     }
