@@ -97,6 +97,25 @@ static bool dotted_after(const char *v, size_t len, size_t pos)
     return d > 0 && i + 1 < len && v[i] == '.' && v[i + 1] >= '0' && v[i + 1] <= '9';
 }
 
+/* "a) " and a capital follow the space at pos, after a word that is not
+ * "điểm": "… hội nghị hiệp thương a) Ban Thường trực …" opens a list of
+ * points run in after a title; "tại điểm a) Khoản 1" cites one. */
+static bool first_point_after(const vb_text *t, const char *v, size_t len, size_t pos)
+{
+    size_t i = pos + 1;
+    if (i + 4 >= len || v[i] != 'a' || v[i + 1] != ')' || !is_space(v[i + 2]))
+        return false;
+    size_t j = i + 2;
+    while (j < len && is_space(v[j]))
+        j++;
+    if (j >= len || vb_orig_case(t, j) <= 0)
+        return false;
+    size_t e = pos;
+    while (e > 0 && is_space(v[e - 1]))
+        e--;
+    return !(e >= 4 && !memcmp(v + e - 4, "diem", 4) && (e == 4 || is_space(v[e - 5]) || v[e - 5] == '\n'));
+}
+
 static void split_line(vb_document *doc, char *v, size_t a, size_t b, vb_matcher *split)
 {
     size_t pos = a;
@@ -107,7 +126,8 @@ static void split_line(vb_document *doc, char *v, size_t a, size_t b, vb_matcher
         if (vb_group(split, "stop", &s, &e))
             ok = true;
         else if (vb_group(split, "word", &s, &e))
-            ok = caps_word_before(&doc->text, v, s) || dotted_after(v, b, s);
+            ok = caps_word_before(&doc->text, v, s) || dotted_after(v, b, s) ||
+                 first_point_after(&doc->text, v, b, s);
         else
             s = ov[0], e = ov[1];
         if (ok && e == s + 1)
