@@ -15,7 +15,7 @@
  *   directives.type_before  type (with its (*MARK)); must end at \z
  *   directives.list_next    (no group); must end at \z
  *   directives.short        type (with its (*MARK)), num
- *   directives.date         date (anchored)
+ *   directives.date         date (anchored: starts with \G)
  *   directives.issuer       issuer (anchored)
  *   directives.subject      subject | subject2 | subject3 (anchored)
  *   directives.exclude      text that is not the document
@@ -103,6 +103,26 @@ static void fini(void *state)
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* vb_match anchored at `start`, for the patterns that follow a number
+ * (directives.date, .issuer, .subject, .list_next).  Each alternative
+ * starts with \G, so they are anchored as written and their JIT code can
+ * run them: PCRE2_ANCHORED at match time needs the interpreter, several
+ * times slower.  The JIT stack (32 KiB) is smaller than the interpreter's
+ * limits, so when the JIT gives up (long subjects), the interpreter
+ * decides, with vb_match's warning if it gives up too. */
+static int match_at(vb_document *doc, vb_matcher *m, const char *subject, size_t len,
+                    size_t start)
+{
+    if (m->pat->jit) {
+        int rc = pcre2_jit_match(m->pat->code, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mc);
+        if (rc >= 0)
+            return rc > 0 ? rc : 1;
+        if (rc == PCRE2_ERROR_NOMATCH)
+            return 0;
+    }
+    return vb_match(doc, m, subject, len, start, PCRE2_ANCHORED);
 }
 
 /* The type named by the (*MARK) of the last match, or NULL. */
@@ -569,7 +589,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
     d->tail = at;
     for (int pass = 0; pass < 2; pass++) {
         vb_matcher *m = &st->ms.m[P_DATE];
-        if (!d->date && vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0 &&
+        if (!d->date && match_at(doc, m, f, len, d->tail) > 0 &&
             vb_group(m, "date", &a, &b)) {
             int di = vb_date_in(doc, a, b);
             if (di >= 0) {
@@ -583,7 +603,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
         if (pass == 1 || d->issuer)
             break;
         m = &st->ms.m[P_ISSUER];
-        if (vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0 && vb_group(m, "issuer", &a, &b)) {
+        if (match_at(doc, m, f, len, d->tail) > 0 && vb_group(m, "issuer", &a, &b)) {
             b = cut_at_lower_and(&doc->text, a, b);
             trim_range(f, &a, &b);
             if (b > a && b - a <= MAX_ISSUER) {
@@ -595,7 +615,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
             break;
     }
     vb_matcher *m = &st->ms.m[P_SUBJECT];
-    if (vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0) {
+    if (match_at(doc, m, f, len, d->tail) > 0) {
         static const char *const names[] = {"subject", "subject2", "subject3"};
         for (size_t i = 0; i < 3; i++)
             if (vb_group(m, names[i], &a, &b)) {
@@ -734,7 +754,7 @@ static void run(void *state, vb_document *doc)
         bool typed = vb_group(m, "type", &a, &b);
         const char *type = typed ? type_of_mark(st, m) : NULL;
         if (!type && list_type && list_end <= num_s &&
-            vb_match(doc, &st->ms.m[P_LIST_NEXT], f, num_s, list_end, PCRE2_ANCHORED) > 0)
+            match_at(doc, &st->ms.m[P_LIST_NEXT], f, num_s, list_end) > 0)
             type = list_type;
         symbol sy;
         size_t sym_end;
