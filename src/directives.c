@@ -644,13 +644,24 @@ static const char *type_before(directives_state *st, vb_document *doc, size_t nu
     return NULL;
 }
 
-static vb_directive *find_record(vb_document *doc, const char *key)
+/* number_key of each record of doc->directives, made once (a key per
+ * record per citation was a malloc per comparison).  Owns its strings. */
+typedef struct {
+    char **v;
+    size_t n, cap;
+} record_keys;
+
+static vb_directive *find_record(vb_document *doc, record_keys *keys, const char *key)
 {
     for (size_t i = 0; i < doc->directives.n; i++) {
-        char *k = number_key(doc->directives.v[i].number);
-        bool eq = !strcmp(k, key);
-        free(k);
-        if (eq)
+        if (i == keys->n) {
+            if (keys->n == keys->cap) {
+                keys->cap = keys->cap ? 2 * keys->cap : 16;
+                keys->v = vb_xrealloc(keys->v, keys->cap * sizeof *keys->v);
+            }
+            keys->v[keys->n++] = number_key(doc->directives.v[i].number);
+        }
+        if (!strcmp(keys->v[i], key))
             return &doc->directives.v[i];
     }
     return NULL;
@@ -740,6 +751,7 @@ static void run(void *state, vb_document *doc)
      * for the next numbers of a list it introduces */
     const char *list_type = NULL;
     size_t list_end = 0;
+    record_keys keys = {0};
     vb_matcher *m = &st->ms.m[P_CITE];
     for (size_t pos = 0; pos < len && vb_match(doc, m, f, len, pos, 0) > 0;) {
         PCRE2_SIZE *ov = vb_ovector(m);
@@ -786,7 +798,7 @@ static void run(void *state, vb_document *doc)
         read_details(st, doc, sym_end, &d);
         list_type = sy.type;
         list_end = d.tail;
-        vb_directive *r = find_record(doc, key);
+        vb_directive *r = find_record(doc, &keys, key);
         free(key);
         if (!r) {
             r = VB_PUSH(doc->directives);
@@ -808,6 +820,9 @@ static void run(void *state, vb_document *doc)
             add_mention(r, sp);
     }
     run_short(st, doc, &ex);
+    for (size_t i = 0; i < keys.n; i++)
+        free(keys.v[i]);
+    free(keys.v);
     free(own);
     free(ex.v);
 }
