@@ -702,6 +702,13 @@ static void run_short(directives_state *st, vb_document *doc, const vb_fold_rang
     vb_matcher *m = &st->ms.m[P_SHORT];
     const char *f = doc->text.fold;
     size_t len = doc->text.fold_len;
+    /* a short mention only links to a record with a type: with none, the
+     * scan (a type word tried at each letter of the text) is spared */
+    size_t typed = 0;
+    while (typed < doc->directives.n && !doc->directives.v[typed].type)
+        typed++;
+    if (typed == doc->directives.n)
+        return;
     /* the full citations of each record, in text order; the short
      * mentions added below come after them, in text order too */
     size_t *cited = vb_xmalloc((doc->directives.n + 1) * sizeof *cited);
