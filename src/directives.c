@@ -14,7 +14,7 @@
  *                           form; starts with \G
  *   directives.type_before  type (with its (*MARK)); must end at \z
  *   directives.list_next    (no group); must end at \z
- *   directives.short        type (with its (*MARK)), num
+ *   directives.short        type (with its (*MARK)), num; starts with \G
  *   directives.date         date (anchored: starts with \G)
  *   directives.issuer       issuer (anchored)
  *   directives.subject      subject | subject2 | subject3 (anchored)
@@ -125,28 +125,31 @@ static int match_at(vb_document *doc, vb_matcher *m, const char *subject, size_t
     return vb_match(doc, m, subject, len, start, PCRE2_ANCHORED);
 }
 
-/* The next match of directives.cite (anchored by its \G) at or after pos:
- * what an unanchored scan would find, with PCRE2 tried only where a
- * citation may start.  Every citation holds its register number, and the
- * "Mẫu", type word and "số" before it hold letters, digits, white space,
- * bytes >= 0x80 and "_&@):" only, never other ASCII punctuation.  So a
+/* The next match of directives.cite or directives.short (anchored by
+ * their \G) at or after pos: what an unanchored scan would find, with
+ * PCRE2 tried only where a citation may start.  Every citation (short
+ * ones too) holds its register number, and the "Mẫu", type word and "số"
+ * before it hold letters, digits, white space, bytes >= 0x80 and "_&@):"
+ * only, never other ASCII punctuation.  So a
  * match starts at a digit, or at a word start with a digit after it
  * before any such punctuation.  (Tried at every letter, the type words
  * were a quarter of the run time.) */
-static bool scan_cite(vb_document *doc, vb_matcher *m, const char *f, size_t len, size_t pos)
+static bool scan_at_starts(vb_document *doc, vb_matcher *m, const char *f, size_t len, size_t pos)
 {
     for (size_t i = pos; i < len;) {
-        /* [i, e): no punctuation; the last digit in it at d */
-        size_t e = i, d = (size_t)-1;
-        for (; e < len; e++) {
-            unsigned char c = (unsigned char)f[e];
-            if (c >= '0' && c <= '9')
-                d = e;
-            else if (ispunct(c) && !strchr("_&@):", c))
+        /* the next digit or punctuation, at q: a start in [i, q] needs a
+         * digit there (each byte is looked at once: a match found goes
+         * past q, where the next call starts) */
+        size_t q = i;
+        for (; q < len; q++) {
+            unsigned char c = (unsigned char)f[q];
+            if ((c >= '0' && c <= '9') || (ispunct(c) && !strchr("_&@):", c)))
                 break;
         }
-        if (d != (size_t)-1) {
-            for (size_t s = i; s <= d; s++) {
+        if (q == len)
+            return false;
+        if (f[q] >= '0' && f[q] <= '9') {
+            for (size_t s = i; s <= q; s++) {
                 unsigned char c = (unsigned char)f[s];
                 bool digit = c >= '0' && c <= '9';
                 bool word = c >= 'a' && c <= 'z' && (s == 0 || f[s - 1] < 'a' || f[s - 1] > 'z');
@@ -154,7 +157,7 @@ static bool scan_cite(vb_document *doc, vb_matcher *m, const char *f, size_t len
                     return true;
             }
         }
-        i = e + 1;
+        i = q + 1;
     }
     return false;
 }
@@ -748,7 +751,7 @@ static void run_short(directives_state *st, vb_document *doc, const vb_fold_rang
     size_t *cited = vb_xmalloc((doc->directives.n + 1) * sizeof *cited);
     for (size_t i = 0; i < doc->directives.n; i++)
         cited[i] = doc->directives.v[i].mentions.n;
-    for (size_t pos = 0; pos < len && vb_match(doc, m, f, len, pos, 0) > 0;) {
+    for (size_t pos = 0; pos < len && scan_at_starts(doc, m, f, len, pos);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
         pos = me > ms ? me : ms + 1;
@@ -794,7 +797,7 @@ static void run(void *state, vb_document *doc)
     size_t list_end = 0;
     record_keys keys = {0};
     vb_matcher *m = &st->ms.m[P_CITE];
-    for (size_t pos = 0; pos < len && scan_cite(doc, m, f, len, pos);) {
+    for (size_t pos = 0; pos < len && scan_at_starts(doc, m, f, len, pos);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
         pos = me > ms ? me : ms + 1;
