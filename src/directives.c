@@ -11,11 +11,11 @@
  * What a citation looks like is in grammars/directives.vbg; the patterns
  * and their groups this file reads:
  *   directives.cite         type (with a (*MARK) naming its key), num, code,
- *                           form
+ *                           form; starts with \G
  *   directives.type_before  type (with its (*MARK)); must end at \z
  *   directives.list_next    (no group); must end at \z
- *   directives.short        type (with its (*MARK)), num
- *   directives.date         date (anchored)
+ *   directives.short        type (with its (*MARK)), num; starts with \G
+ *   directives.date         date (anchored: starts with \G)
  *   directives.issuer       issuer (anchored)
  *   directives.subject      subject | subject2 | subject3 (anchored)
  *   directives.exclude      text that is not the document
@@ -103,6 +103,63 @@ static void fini(void *state)
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* vb_match anchored at `start`, for the patterns that follow a number
+ * (directives.date, .issuer, .subject, .list_next).  Each alternative
+ * starts with \G, so they are anchored as written and their JIT code can
+ * run them: PCRE2_ANCHORED at match time needs the interpreter, several
+ * times slower.  The JIT stack (32 KiB) is smaller than the interpreter's
+ * limits, so when the JIT gives up (long subjects), the interpreter
+ * decides, with vb_match's warning if it gives up too. */
+static int match_at(vb_document *doc, vb_matcher *m, const char *subject, size_t len,
+                    size_t start)
+{
+    if (m->pat->jit) {
+        int rc = pcre2_jit_match(m->pat->code, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mc);
+        if (rc >= 0)
+            return rc > 0 ? rc : 1;
+        if (rc == PCRE2_ERROR_NOMATCH)
+            return 0;
+    }
+    return vb_match(doc, m, subject, len, start, PCRE2_ANCHORED);
+}
+
+/* The next match of directives.cite or directives.short (anchored by
+ * their \G) at or after pos: what an unanchored scan would find, with
+ * PCRE2 tried only where a citation may start.  Every citation (short
+ * ones too) holds its register number, and the "Mẫu", type word and "số"
+ * before it hold letters, digits, white space, bytes >= 0x80 and "_&@):"
+ * only, never other ASCII punctuation.  So a
+ * match starts at a digit, or at a word start with a digit after it
+ * before any such punctuation.  (Tried at every letter, the type words
+ * were a quarter of the run time.) */
+static bool scan_at_starts(vb_document *doc, vb_matcher *m, const char *f, size_t len, size_t pos)
+{
+    for (size_t i = pos; i < len;) {
+        /* the next digit or punctuation, at q: a start in [i, q] needs a
+         * digit there (each byte is looked at once: a match found goes
+         * past q, where the next call starts) */
+        size_t q = i;
+        for (; q < len; q++) {
+            unsigned char c = (unsigned char)f[q];
+            if ((c >= '0' && c <= '9') || (ispunct(c) && !strchr("_&@):", c)))
+                break;
+        }
+        if (q == len)
+            return false;
+        if (f[q] >= '0' && f[q] <= '9') {
+            for (size_t s = i; s <= q; s++) {
+                unsigned char c = (unsigned char)f[s];
+                bool digit = c >= '0' && c <= '9';
+                bool word = c >= 'a' && c <= 'z' && (s == 0 || f[s - 1] < 'a' || f[s - 1] > 'z');
+                if ((digit || word) && vb_match(doc, m, f, len, s, 0) > 0)
+                    return true;
+            }
+        }
+        i = q + 1;
+    }
+    return false;
 }
 
 /* The type named by the (*MARK) of the last match, or NULL. */
@@ -569,7 +626,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
     d->tail = at;
     for (int pass = 0; pass < 2; pass++) {
         vb_matcher *m = &st->ms.m[P_DATE];
-        if (!d->date && vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0 &&
+        if (!d->date && match_at(doc, m, f, len, d->tail) > 0 &&
             vb_group(m, "date", &a, &b)) {
             int di = vb_date_in(doc, a, b);
             if (di >= 0) {
@@ -583,7 +640,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
         if (pass == 1 || d->issuer)
             break;
         m = &st->ms.m[P_ISSUER];
-        if (vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0 && vb_group(m, "issuer", &a, &b)) {
+        if (match_at(doc, m, f, len, d->tail) > 0 && vb_group(m, "issuer", &a, &b)) {
             b = cut_at_lower_and(&doc->text, a, b);
             trim_range(f, &a, &b);
             if (b > a && b - a <= MAX_ISSUER) {
@@ -595,7 +652,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
             break;
     }
     vb_matcher *m = &st->ms.m[P_SUBJECT];
-    if (vb_match(doc, m, f, len, d->tail, PCRE2_ANCHORED) > 0) {
+    if (match_at(doc, m, f, len, d->tail) > 0) {
         static const char *const names[] = {"subject", "subject2", "subject3"};
         for (size_t i = 0; i < 3; i++)
             if (vb_group(m, names[i], &a, &b)) {
@@ -624,13 +681,24 @@ static const char *type_before(directives_state *st, vb_document *doc, size_t nu
     return NULL;
 }
 
-static vb_directive *find_record(vb_document *doc, const char *key)
+/* number_key of each record of doc->directives, made once (a key per
+ * record per citation was a malloc per comparison).  Owns its strings. */
+typedef struct {
+    char **v;
+    size_t n, cap;
+} record_keys;
+
+static vb_directive *find_record(vb_document *doc, record_keys *keys, const char *key)
 {
     for (size_t i = 0; i < doc->directives.n; i++) {
-        char *k = number_key(doc->directives.v[i].number);
-        bool eq = !strcmp(k, key);
-        free(k);
-        if (eq)
+        if (i == keys->n) {
+            if (keys->n == keys->cap) {
+                keys->cap = keys->cap ? 2 * keys->cap : 16;
+                keys->v = vb_xrealloc(keys->v, keys->cap * sizeof *keys->v);
+            }
+            keys->v[keys->n++] = number_key(doc->directives.v[i].number);
+        }
+        if (!strcmp(keys->v[i], key))
             return &doc->directives.v[i];
     }
     return NULL;
@@ -671,12 +739,19 @@ static void run_short(directives_state *st, vb_document *doc, const vb_fold_rang
     vb_matcher *m = &st->ms.m[P_SHORT];
     const char *f = doc->text.fold;
     size_t len = doc->text.fold_len;
+    /* a short mention only links to a record with a type: with none, the
+     * scan (a type word tried at each letter of the text) is spared */
+    size_t typed = 0;
+    while (typed < doc->directives.n && !doc->directives.v[typed].type)
+        typed++;
+    if (typed == doc->directives.n)
+        return;
     /* the full citations of each record, in text order; the short
      * mentions added below come after them, in text order too */
     size_t *cited = vb_xmalloc((doc->directives.n + 1) * sizeof *cited);
     for (size_t i = 0; i < doc->directives.n; i++)
         cited[i] = doc->directives.v[i].mentions.n;
-    for (size_t pos = 0; pos < len && vb_match(doc, m, f, len, pos, 0) > 0;) {
+    for (size_t pos = 0; pos < len && scan_at_starts(doc, m, f, len, pos);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
         pos = me > ms ? me : ms + 1;
@@ -720,8 +795,9 @@ static void run(void *state, vb_document *doc)
      * for the next numbers of a list it introduces */
     const char *list_type = NULL;
     size_t list_end = 0;
+    record_keys keys = {0};
     vb_matcher *m = &st->ms.m[P_CITE];
-    for (size_t pos = 0; pos < len && vb_match(doc, m, f, len, pos, 0) > 0;) {
+    for (size_t pos = 0; pos < len && scan_at_starts(doc, m, f, len, pos);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
         pos = me > ms ? me : ms + 1;
@@ -734,7 +810,7 @@ static void run(void *state, vb_document *doc)
         bool typed = vb_group(m, "type", &a, &b);
         const char *type = typed ? type_of_mark(st, m) : NULL;
         if (!type && list_type && list_end <= num_s &&
-            vb_match(doc, &st->ms.m[P_LIST_NEXT], f, num_s, list_end, PCRE2_ANCHORED) > 0)
+            match_at(doc, &st->ms.m[P_LIST_NEXT], f, num_s, list_end) > 0)
             type = list_type;
         symbol sy;
         size_t sym_end;
@@ -766,7 +842,7 @@ static void run(void *state, vb_document *doc)
         read_details(st, doc, sym_end, &d);
         list_type = sy.type;
         list_end = d.tail;
-        vb_directive *r = find_record(doc, key);
+        vb_directive *r = find_record(doc, &keys, key);
         free(key);
         if (!r) {
             r = VB_PUSH(doc->directives);
@@ -788,6 +864,9 @@ static void run(void *state, vb_document *doc)
             add_mention(r, sp);
     }
     run_short(st, doc, &ex);
+    for (size_t i = 0; i < keys.n; i++)
+        free(keys.v[i]);
+    free(keys.v);
     free(own);
     free(ex.v);
 }
