@@ -191,7 +191,7 @@ typedef enum { DIFFERENT, SAME, PREFIX_OF_NEW } likeness;
 /* Two folded names are one movement when OCR damage is all that sets them
  * apart: few edits in all (at most a fifth, the scorer's tolerance), and,
  * word by word, no word replaced by another ("Cả nước chung sức ..." and
- * "Tân Biên chung sức ..." are two movements a few letters apart).  Names
+ * "Cả huyện chung sức ..." are two movements a few letters apart).  Names
  * whose word count differs must be closer still (a tenth), or the shorter
  * must be the start of the longer cut by a page break or a stray OCR
  * quote, at least four fifths of it (PREFIX_OF_NEW when the known name a
