@@ -89,11 +89,8 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
         free(st);
         return NULL;
     }
-    st->titles = vb_grammar_lexicon(g, "closing.titles");
-    st->surnames = vb_grammar_lexicon(g, "closing.surnames");
-    if (!st->titles || !st->surnames) {
-        snprintf(err, err_size, "%s: missing lexicon '%s' (needed by stage closing)", g->name,
-                 st->titles ? "closing.surnames" : "closing.titles");
+    if (!(st->titles = vb_require_lexicon(g, "closing.titles", "closing", err, err_size)) ||
+        !(st->surnames = vb_require_lexicon(g, "closing.surnames", "closing", err, err_size))) {
         vb_matchers_fini(&st->ms);
         free(st);
         return NULL;

@@ -61,10 +61,8 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
         free(st);
         return NULL;
     }
-    st->recurrence = vb_grammar_lexicon(g, "deadlines.recurrence");
+    st->recurrence = vb_require_lexicon(g, "deadlines.recurrence", "deadlines", err, err_size);
     if (!st->recurrence) {
-        snprintf(err, err_size, "%s:%d: missing lexicon 'deadlines.recurrence' (needed by stage deadlines)",
-                 g->end_file, g->end_line);
         vb_matchers_fini(&st->ms);
         free(st);
         return NULL;

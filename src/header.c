@@ -69,9 +69,8 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     const vb_lexicon **dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
                                 &st->code_parts};
     for (size_t i = 0; i < sizeof lex / sizeof lex[0]; i++) {
-        *dst[i] = vb_grammar_lexicon(g, lex[i]);
+        *dst[i] = vb_require_lexicon(g, lex[i], "header", err, err_size);
         if (!*dst[i]) {
-            snprintf(err, err_size, "%s: missing lexicon '%s' (needed by stage header)", g->name, lex[i]);
             vb_matchers_fini(&st->ms);
             free(st);
             return NULL;

@@ -190,6 +190,16 @@ int vb_doc_section_at(const vb_document *doc, size_t off)
 #define VB_HEAP_LIMIT_KIB 65536u
 
 
+const vb_lexicon *vb_require_lexicon(const vb_grammar *g, const char *name, const char *stage,
+                                     char *err, size_t err_size)
+{
+    const vb_lexicon *lx = vb_grammar_lexicon(g, name);
+    if (!lx)
+        snprintf(err, err_size, "%s:%d: missing lexicon '%s' (needed by stage %s)", g->end_file,
+                 g->end_line, name, stage);
+    return lx;
+}
+
 bool vb_matchers_init(vb_matchers *ms, const vb_grammar *g, const char *stage,
                       const char *const *names, char *err, size_t err_size)
 {

@@ -161,6 +161,10 @@ struct vb_grammar {
  * extractor creation. */
 int vb_grammar_pattern_index(const vb_grammar *g, const char *name);
 const vb_lexicon *vb_grammar_lexicon(const vb_grammar *g, const char *name);
+/* The lexicon a stage cannot run without; NULL with "file:line: missing
+ * lexicon 'NAME' (needed by stage STAGE)" in err when the grammar has none. */
+const vb_lexicon *vb_require_lexicon(const vb_grammar *g, const char *name, const char *stage,
+                                     char *err, size_t err_size);
 /* Value for a folded key, or NULL. */
 const char *vb_lexicon_get(const vb_lexicon *lx, const char *folded_key, size_t key_len);
 

@@ -8,7 +8,7 @@ usage: tests/grammar_names.py            print the table (Markdown)
 
 A stage names its patterns in a NULL-terminated array of string literals
 given to vb_matchers_init(), and its lexicons and optional patterns in
-vb_grammar_lexicon(g, "name") / vb_grammar_pattern_index(g, "name") calls;
+vb_grammar_lexicon / vb_require_lexicon / vb_grammar_pattern_index calls;
 that is what is read here.  The table sits between the two marker lines
 below in grammars/README.md.  Patterns the grammar files define but no
 stage names are listed too (helpers of other patterns, or dead rules).
@@ -27,7 +27,7 @@ README = os.path.join(vbtest.ROOT, "grammars", "README.md")
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 ARRAY = r"\b%s\s*\[\s*\]\s*=\s*\{(.*?)\}\s*;"
 INIT = re.compile(r'vb_matchers_init\s*\([^,]*,[^,]*,\s*"([^"]+)"\s*,\s*([A-Za-z_]\w*)')
-LOOKUP = re.compile(r'vb_grammar_(lexicon|pattern_index)\s*\([^,]*,\s*"([^"]+)"\s*\)')
+LOOKUP = re.compile(r'vb_(?:grammar|require)_(lexicon|pattern_index)\s*\([^,]*,\s*"([^"]+)"\s*[,)]')
 STAGE = re.compile(r'const\s+vb_stage\s+vb_stage_\w+\s*=\s*\{\s*"([^"]+)"')
 
 
