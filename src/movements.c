@@ -119,6 +119,9 @@ static size_t code_points(const char *s, size_t n, uint32_t **out)
     return k;
 }
 
+/* Edit distance in code points, at any length: shape.c's vb_edit_distance
+ * counts bytes and gives up past 96, while names run to 300 characters and
+ * an OCR-damaged letter must cost one edit, not two or three. */
 static size_t levenshtein(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
     size_t *prev = vb_xmalloc((nb + 1) * sizeof *prev);
