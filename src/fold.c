@@ -67,6 +67,22 @@ static bool is_combining(int32_t cp)
            (cp >= 0x20D0 && cp < 0x2100) || (cp >= 0xFE20 && cp < 0xFE30);
 }
 
+/* The case of a code point: 1 upper, -1 lower, 0 neither.  Vietnamese
+ * letters answered here: asking utf8proc for each was most of the fold's
+ * time. */
+static int8_t case_of(int32_t cp)
+{
+    if (cp >= 0x1EA0 && cp <= 0x1EF9)       /* ạ..ỹ: pairs, upper first */
+        return (int8_t)(cp & 1 ? -1 : 1);
+    if (cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7)
+        return (int8_t)(cp < 0xDF ? 1 : -1);
+    if (cp == 0x110 || cp == 0x102 || cp == 0x168 || cp == 0x128 || cp == 0x1A0 || cp == 0x1AF)
+        return 1;                           /* Đ Ă Ũ Ĩ Ơ Ư */
+    if (cp == 0x111 || cp == 0x103 || cp == 0x169 || cp == 0x129 || cp == 0x1A1 || cp == 0x1B0)
+        return -1;
+    return (int8_t)(utf8proc_isupper(cp) ? 1 : utf8proc_islower(cp) ? -1 : 0);
+}
+
 /* The folded form of a code point: NULL keeps the character as it is. */
 static const char *fold_cp(int32_t cp)
 {
@@ -109,9 +125,10 @@ static bool heading_mark(const unsigned char *s, size_t at, size_t n)
 
 /* Core loop shared by the document view and vb_fold_utf8: folds s[0,n)
  * into out (capacity >= n+1: no folded character is longer than its
- * source), map[i] = source offset of out[i]. */
-static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, size_t *n_invalid,
-                        size_t *first_invalid)
+ * source), map[i] = source offset of out[i], cases[i] = its case (1 upper,
+ * -1 lower, 0 neither).  map and cases are both given or both NULL. */
+static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, int8_t *cases,
+                        size_t *n_invalid, size_t *first_invalid)
 {
     const unsigned char *s = (const unsigned char *)src;
     size_t o = 0;
@@ -131,8 +148,10 @@ static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, siz
             if (c == '\n') {
                 line_start = true;
                 out[o] = '\n';
-                if (map)
+                if (map) {
                     map[o] = (uint32_t)at;
+                    cases[o] = 0;
+                }
                 o++;
                 continue;
             }
@@ -144,8 +163,10 @@ static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, siz
             if (f != ' ')
                 line_start = false;
             out[o] = f;
-            if (map)
+            if (map) {
                 map[o] = (uint32_t)at;
+                cases[o] = (int8_t)(c >= 'A' && c <= 'Z' ? 1 : c >= 'a' && c <= 'z' ? -1 : 0);
+            }
             o++;
             continue;
         }
@@ -157,8 +178,10 @@ static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, siz
             if (n_invalid && (*n_invalid)++ == 0 && first_invalid)
                 *first_invalid = at;
             out[o] = '?';
-            if (map)
+            if (map) {
                 map[o] = (uint32_t)at;
+                cases[o] = 0;
+            }
             o++;
             line_start = false;
             continue;
@@ -171,19 +194,26 @@ static size_t fold_into(const char *src, size_t n, char *out, uint32_t *map, siz
          * lower-case to 3 bytes) are kept as they are. */
         if (f && f[0] && f[1] && f[2] && k < 3)
             f = NULL;
+        int8_t kase = 0;
+        if (map)
+            kase = case_of(cp);
         if (!f) {
             memcpy(out + o, s + at, k);
             if (map)
-                for (size_t j = 0; j < k; j++)
+                for (size_t j = 0; j < k; j++) {
                     map[o + j] = (uint32_t)at;
+                    cases[o + j] = kase;
+                }
             o += k;
             line_start = false;
             continue;
         }
         for (; *f; f++) {
             out[o] = *f;
-            if (map)
+            if (map) {
                 map[o] = (uint32_t)at;
+                cases[o] = kase;
+            }
             o++;
             if (*f == '\n')
                 line_start = true;
@@ -276,6 +306,7 @@ static void drop_double_spacing(vb_text *t)
         } else {
             memmove(t->fold + o, t->fold + s, next - s);
             memmove(t->fold_map + o, t->fold_map + s, (next - s) * sizeof *t->fold_map);
+            memmove(t->fold_case + o, t->fold_case + s, next - s);
             o += next - s;
             if (!blank) {
                 text_before = true;
@@ -295,16 +326,19 @@ void vb_text_fold(vb_text *t)
     size_t cap = t->utf8_len + 1;
     t->fold = vb_xmalloc(cap);
     t->fold_map = vb_xmalloc(cap * sizeof *t->fold_map);
-    t->fold_len = fold_into(t->utf8, t->utf8_len, t->fold, t->fold_map, &t->n_invalid, &t->first_invalid);
+    t->fold_case = vb_xmalloc(cap);
+    t->fold_len = fold_into(t->utf8, t->utf8_len, t->fold, t->fold_map, t->fold_case, &t->n_invalid,
+                            &t->first_invalid);
     if (double_spaced(t))
         drop_double_spacing(t);
     t->fold_map[t->fold_len] = (uint32_t)t->utf8_len;
+    t->fold_case[t->fold_len] = 0;
 }
 
 char *vb_fold_utf8(const char *s, size_t len)
 {
     char *out = vb_xmalloc(len + 1);
-    fold_into(s, len, out, NULL, NULL, NULL);
+    fold_into(s, len, out, NULL, NULL, NULL, NULL);
     return out;
 }
 
@@ -340,6 +374,17 @@ vb_span vb_span_from_fold(const vb_text *t, size_t a, size_t b)
 
 /* ------------------------------------------------------- clean strings */
 
+/* A string of these code points only is in NFC already, and stays so
+ * whatever is put next to it: none has a decomposition that NFC would
+ * change (U+2000 and U+2001 do, so they are out), and none combines with
+ * a character before it.  Latin, Vietnamese and the usual punctuation:
+ * skipping utf8proc for them halves the cost of an output string. */
+static bool nfc_stable(int32_t cp)
+{
+    return cp < 0x300 || (cp >= 0x1E00 && cp < 0x1F00) || (cp >= 0x2002 && cp < 0x2070) ||
+           cp == 0xFEFF || cp == 0xFFFD;
+}
+
 char *vb_clean_text(vb_arena *a, const vb_text *t, size_t start, size_t end)
 {
     if (end > t->utf8_len)
@@ -350,10 +395,12 @@ char *vb_clean_text(vb_arena *a, const vb_text *t, size_t start, size_t end)
     /* worst case: every byte invalid -> 3 bytes of U+FFFD */
     char *buf = vb_xmalloc((end - start) * 3 + 1);
     size_t o = 0;
-    bool space = false;
+    bool space = false, stable = true;
     for (size_t i = start; i < end;) {
         int32_t cp;
         size_t k = utf8_decode(s + i, end - i, &cp);
+        if (cp >= 0x300)
+            stable = stable && nfc_stable(cp);
         if (cp == '*' || cp == '|' || cp == 0xFEFF || cp == '\r' || (cp == '#' && (o == 0 || space)) ||
             (cp == '\\' && i + 1 < end && md_escaped(s[i + 1]))) {
             if (cp == '|')
@@ -380,6 +427,11 @@ char *vb_clean_text(vb_arena *a, const vb_text *t, size_t start, size_t end)
         i += k;
     }
     buf[o] = 0;
+    if (stable) {
+        char *r = vb_arena_strdup(a, buf);
+        free(buf);
+        return r;
+    }
     utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)buf);
     char *r = vb_arena_strdup(a, nfc ? (const char *)nfc : buf);
     free(nfc);

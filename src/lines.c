@@ -14,41 +14,19 @@
  * of wrapped text is that wide, so the exact value does not matter. */
 #define WIDTH_CAP 4096
 
-int vb_orig_case(const vb_text *t, size_t i)
-{
-    if (i >= t->fold_len)
-        return 0;
-    size_t p = t->fold_map[i];
-    if (p >= t->utf8_len)
-        return 0;
-    unsigned char c = (unsigned char)t->utf8[p];
-    if (c < 0x80)       /* most letters: no need to ask utf8proc */
-        return c >= 'A' && c <= 'Z' ? 1 : c >= 'a' && c <= 'z' ? -1 : 0;
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t->utf8 + p,
-                                          (utf8proc_ssize_t)(t->utf8_len - p), &cp);
-    if (k <= 0)
-        return 0;
-    if (utf8proc_isupper(cp))
-        return 1;
-    if (utf8proc_islower(cp))
-        return -1;
-    return 0;
-}
-
 void vb_case_counts(const vb_text *t, const char *view, size_t a, size_t b, size_t *upper,
                     size_t *lower)
 {
     size_t up = 0, lo = 0;
+    if (b > t->fold_len)
+        b = t->fold_len;
     for (size_t i = a; i < b; i++) {
         char c = view[i];
         if (c < 'a' || c > 'z')
             continue;
-        int k = vb_orig_case(t, i);
-        if (k > 0)
-            up++;
-        else if (k < 0)
-            lo++;
+        int k = t->fold_case[i];
+        up += k > 0;
+        lo += k < 0;
     }
     *upper = up;
     *lower = lo;

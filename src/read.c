@@ -145,5 +145,6 @@ void vb_text_release(vb_text *t)
     free(t->utf8_map);
     free(t->fold);
     free(t->fold_map);
+    free(t->fold_case);
     memset(t, 0, sizeof *t);
 }

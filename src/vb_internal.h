@@ -78,6 +78,10 @@ typedef struct {
  *             UTF-8 bytes fold to '?'.
  *  fold_map   fold_map[i] = utf8 offset of the character that produced
  *             fold[i]; fold_map[fold_len] = utf8_len.
+ *  fold_case  fold_case[i] = the case of that character in the text: 1
+ *             upper, -1 lower, 0 neither (the stages ask for every
+ *             letter of a line; decoding it again each time was a tenth
+ *             of the run time).
  *  utf8_map   NULL when utf8 offsets are input offsets; else utf8_map[i] =
  *             input offset of utf8 byte i (utf8_map[utf8_len] = input_len).
  */
@@ -91,6 +95,7 @@ typedef struct {
     uint32_t *utf8_map;
     char *fold;
     uint32_t *fold_map;
+    int8_t *fold_case;
     size_t fold_len;
     size_t n_invalid;           /* invalid UTF-8 bytes seen by the fold */
     size_t first_invalid;       /* utf8 offset of the first one */

@@ -57,6 +57,12 @@ static void test_nfc_and_invalid(void)
         vb_arena_free(&a);
         free(nfd);
     }
+    /* outside the Latin, Vietnamese and punctuation ranges NFC still
+     * applies: OHM SIGN -> GREEK CAPITAL OMEGA, EN QUAD -> EN SPACE,
+     * and a Greek letter with its combining mark composed */
+    CHECK_CLEAN("1 \xe2\x84\xa6", "1 \xce\xa9");
+    CHECK_CLEAN("a\xe2\x80\x80" "b", "a\xe2\x80\x82" "b");
+    CHECK_CLEAN("\xce\xb1\xcc\x81", "\xce\xac");
     CHECK_CLEAN("a\xff" "b", "a\xef\xbf\xbd" "b");
     CHECK_CLEAN("a\xe1\xba", "a\xef\xbf\xbd\xef\xbf\xbd");
 }
