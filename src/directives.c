@@ -133,6 +133,18 @@ static int match_at(vb_document *doc, vb_matcher *m, const char *subject, size_t
  * match starts at a digit, or at a word start with a digit after it
  * before any such punctuation.  (Tried at every letter, the type words
  * were a quarter of the run time.) */
+/* What scan_at_starts stops at, per byte: 1 a digit, 2 ASCII punctuation
+ * other than "_&@):" (ispunct in the C locale; a table, as this loop
+ * looks at every byte of every text). */
+static const unsigned char stop_kind[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['!'] = 2, ['"'] = 2, ['#'] = 2, ['$'] = 2, ['%'] = 2, ['\''] = 2, ['('] = 2,
+    ['*'] = 2, ['+'] = 2, [','] = 2, ['-'] = 2, ['.'] = 2, ['/'] = 2, [';'] = 2,
+    ['<'] = 2, ['='] = 2, ['>'] = 2, ['?'] = 2, ['['] = 2, ['\\'] = 2, [']'] = 2,
+    ['^'] = 2, ['`'] = 2, ['{'] = 2, ['|'] = 2, ['}'] = 2, ['~'] = 2,
+};
+
 static bool scan_at_starts(vb_document *doc, vb_matcher *m, const char *f, size_t len, size_t pos)
 {
     for (size_t i = pos; i < len;) {
@@ -140,11 +152,8 @@ static bool scan_at_starts(vb_document *doc, vb_matcher *m, const char *f, size_
          * digit there (each byte is looked at once: a match found goes
          * past q, where the next call starts) */
         size_t q = i;
-        for (; q < len; q++) {
-            unsigned char c = (unsigned char)f[q];
-            if ((c >= '0' && c <= '9') || (ispunct(c) && !strchr("_&@):", c)))
-                break;
-        }
+        while (q < len && !stop_kind[(unsigned char)f[q]])
+            q++;
         if (q == len)
             return false;
         if (f[q] >= '0' && f[q] <= '9') {
