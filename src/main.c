@@ -79,8 +79,8 @@ static const char help_text[] =
     "output, not an error.\n"
     "\n"
     "A file that cannot be read (missing, binary data) is reported on stderr\n"
-    "and the run goes on.  In batch mode (a DIR, --files-from or --output)\n"
-    "it also gets a record of its own in the output, in its place:\n"
+    "and the run goes on.  With several inputs (files, a DIR, --files-from)\n"
+    "or --output it also gets a record of its own in the output, in its place:\n"
     "  {\"source\": \"archive/x.txt\", \"error\": \"binary data\"}\n"
     "\n"
     "Exit status: 0 all documents extracted; 1 some input could not be read\n"
@@ -692,6 +692,9 @@ static int cmd_extract(int argc, char **argv)
     L.globs = globs;
     L.n_globs = n_globs;
     L.want_out_names = out_dir != NULL;
+    /* several inputs give NDJSON: a failed one keeps its place in it */
+    if (n_args > 1)
+        batch_mode = true;
     for (size_t i = 0; i < n_args; i++)
         if (add_arg(&L, args[i]))
             batch_mode = true;

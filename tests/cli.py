@@ -192,9 +192,17 @@ def test_missing_file_others_processed(ctx):
     expect(p.returncode == 1, "exit %d, expected 1" % p.returncode)
     expect("no-such-file.txt" in p.err, "stderr does not name the missing file: %r" % p.err)
     docs = parse_output(p.out)
-    expect([d.get("source") for d in docs] == [a, b],
-           "expected NDJSON for the two readable files in order, got sources %r" % [d.get("source") for d in docs])
-    expect(len(p.out.strip().splitlines()) == 2, "expected one line per document")
+    expect([d.get("source") for d in docs] == [a, missing, b],
+           "expected NDJSON for the three inputs in order, got sources %r" % [d.get("source") for d in docs])
+    expect(len(p.out.strip().splitlines()) == 3, "expected one line per input")
+    if len(docs) == 3:
+        expect(set(docs[1]) == {"source", "error"} and "No such file" in docs[1]["error"],
+               "the missing file's line is no error record: %r" % docs[1])
+        expect("error" not in docs[0] and "error" not in docs[2], "a readable file got an error record")
+    # one input: the error is on stderr only, stdout stays empty
+    p = ctx.run("extract", missing)
+    expect(p.returncode == 1 and p.out == "" and "no-such-file.txt" in p.err,
+           "one missing file: exit %d, stdout %r" % (p.returncode, p.out[:200]))
 
 
 def test_directory(ctx):
@@ -203,7 +211,9 @@ def test_directory(ctx):
     p = ctx.run("extract", d, ctx.samples[0])
     expect(p.returncode == 1, "exit %d, expected 1" % p.returncode)
     expect("a-directory" in p.err and "director" in p.err, "stderr: %r" % p.err)
-    expect(len(parse_output(p.out)) == 1, "the other file was not processed")
+    docs = parse_output(p.out)
+    expect([d.get("source") for d in docs if "error" not in d] == [ctx.samples[0]],
+           "the other file was not processed")
 
 
 def test_binary(ctx):
