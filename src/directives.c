@@ -624,6 +624,23 @@ static size_t cut_at_lower_and(const vb_text *t, size_t a, size_t b)
     return b;
 }
 
+/* fold[a,b) only joins two citations of a list: white space, commas and
+ * "và" ("Chỉ thị số 31-CT/TU ngày 06/6/2023, Kế hoạch số ..."). */
+static bool list_joint(const char *f, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++) {
+        if (is_space(f[i]) || f[i] == ',')
+            continue;
+        if (f[i] == 'v' && i + 1 < b && f[i + 1] == 'a' && (i == a || !isalpha((unsigned char)f[i - 1])) &&
+            (i + 2 == b || !isalpha((unsigned char)f[i + 2]))) {
+            i++;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
 /* Date, issuer and subject after the number at fold offset `at`. */
 static void read_details(directives_state *st, vb_document *doc, size_t at, details *d)
 {
@@ -803,6 +820,13 @@ static void run(void *state, vb_document *doc)
      * for the next numbers of a list it introduces */
     const char *list_type = NULL;
     size_t list_end = 0;
+    /* Citations of a list that have no issuer of their own yet, waiting
+     * for the one the list ends with: "Chỉ thị số 31-CT/TU ngày ..., Kế
+     * hoạch số 134-KH/TU ngày ... của Ban Thường vụ Tỉnh ủy".  It is
+     * theirs when their issuer code is the same (both "TU"); record
+     * indexes, as the records may move. */
+    enum { MAX_PENDING = 8 };
+    size_t pending[MAX_PENDING], n_pending = 0, pending_end = 0;
     record_keys keys = {0};
     vb_matcher *m = &st->ms.m[P_CITE];
     for (size_t pos = 0; pos < len && scan_at_starts(doc, m, f, len, pos);) {
@@ -864,12 +888,34 @@ static void run(void *state, vb_document *doc)
             r->type = vb_arena_strdup(&doc->arena, sy.type);
         if (!r->date && d.date)
             r->date = d.date;
-        if (!r->issuer && d.issuer)
+        if ((!r->issuer || r->issuer_shared) && d.issuer) {
             r->issuer = d.issuer;
+            r->issuer_shared = false;
+        }
         if (!r->subject && d.subject)
             r->subject = d.subject;
         if (!has_mention(r, r->mentions.n, sp))
             add_mention(r, sp);
+
+        size_t start = typed ? ms : num_s;
+        if (n_pending && !(pending_end <= start && list_joint(f, pending_end, start)))
+            n_pending = 0;
+        if (d.issuer) {
+            for (size_t i = 0; i < n_pending; i++) {
+                vb_directive *p = &doc->directives.v[pending[i]];
+                if (!p->issuer && p->issuer_code && r->issuer_code &&
+                    !strcmp(p->issuer_code, r->issuer_code)) {
+                    p->issuer = d.issuer;
+                    p->issuer_shared = true;
+                }
+            }
+            n_pending = 0;
+        } else if (!d.subject && n_pending < MAX_PENDING) {
+            pending[n_pending++] = (size_t)(r - doc->directives.v);
+            pending_end = d.tail;
+        } else {
+            n_pending = 0;
+        }
     }
     run_short(st, doc, &ex);
     for (size_t i = 0; i < keys.n; i++)

@@ -219,6 +219,7 @@ typedef struct {
     int year;                   /* 0 = none */
     char *date;                 /* ISO or NULL */
     char *issuer;
+    bool issuer_shared;         /* issuer taken from the end of a list: a mention with its own wins */
     char *subject;
     VB_VEC(vb_mention) mentions;
 } vb_directive;
