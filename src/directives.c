@@ -32,10 +32,11 @@
 
 #include "vb_internal.h"
 
-enum { P_CITE, P_TYPE_BEFORE, P_LIST_NEXT, P_SHORT, P_DATE, P_ISSUER, P_SUBJECT, P_EXCLUDE };
+enum { P_CITE, P_TYPE_BEFORE, P_LIST_NEXT, P_SHORT, P_DATE, P_ISSUER, P_SUBJECT, P_EXCLUDE, P_ISSUER_NEXT };
 static const char *const pattern_names[] = {
     "directives.cite", "directives.type_before", "directives.list_next", "directives.short",
-    "directives.date", "directives.issuer", "directives.subject", "directives.exclude", NULL,
+    "directives.date", "directives.issuer", "directives.subject", "directives.exclude",
+    "directives.issuer_next", NULL,
 };
 
 /* How far back a type word may stand from "số" ("Luật Bầu cử đại biểu
@@ -641,8 +642,27 @@ static bool list_joint(const char *f, size_t a, size_t b)
     return true;
 }
 
-/* Date, issuer and subject after the number at fold offset `at`. */
-static void read_details(directives_state *st, vb_document *doc, size_t at, details *d)
+/* How many bodies the issuer of a joint document names: the parts of its
+ * issuer code when the type code says "liên tịch" (NQLT, TTLT: the code
+ * "UBTVQH15-CP-ĐCTUBTWMTTQVN" names three), else 1 (in "UBND-ĐT" the part
+ * after the dash is a department of the one issuer). */
+static size_t joint_issuers(const symbol *sy)
+{
+    if (!sy->type_code || !sy->issuer_code)
+        return 1;
+    size_t n = strlen(sy->type_code);
+    if (n < 3 || strcmp(sy->type_code + n - 2, "LT"))
+        return 1;
+    size_t k = 1;
+    for (const char *c = sy->issuer_code; *c; c++)
+        k += *c == '-';
+    return k;
+}
+
+/* Date, issuer and subject after the number at fold offset `at`; the
+ * issuer names up to `bodies` bodies, separated by commas. */
+static void read_details(directives_state *st, vb_document *doc, size_t at, size_t bodies,
+                         details *d)
 {
     const char *f = doc->text.fold;
     size_t len = doc->text.fold_len;
@@ -666,6 +686,12 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, deta
             break;
         m = &st->ms.m[P_ISSUER];
         if (match_at(doc, m, f, len, d->tail) > 0 && vb_group(m, "issuer", &a, &b)) {
+            vb_matcher *next = &st->ms.m[P_ISSUER_NEXT];
+            size_t na, nb;
+            for (size_t k = 1; k < bodies && match_at(doc, next, f, len, b) > 0 &&
+                               vb_group(next, "issuer", &na, &nb) && case_at(&doc->text, na) >= 0;
+                 k++)
+                b = nb;
             b = cut_at_lower_and(&doc->text, a, b);
             trim_range(f, &a, &b);
             if (b > a && b - a <= MAX_ISSUER) {
@@ -871,7 +897,7 @@ static void run(void *state, vb_document *doc)
             continue;
         }
         details d;
-        read_details(st, doc, sym_end, &d);
+        read_details(st, doc, sym_end, joint_issuers(&sy), &d);
         list_type = sy.type;
         list_end = d.tail;
         vb_directive *r = find_record(doc, &keys, key);
