@@ -1058,6 +1058,30 @@ static size_t find_issuer(header_state *st, vb_document *doc, size_t floor, size
 
 /* --------------------------------------------------------------- run */
 
+/* fold[s,e) is exactly the type word `type` (the letters, words apart by
+ * any space or decoration), no OCR shape of it. */
+static bool is_type_word(const vb_text *t, size_t s, size_t e, const char *type)
+{
+    char *want = vb_fold_utf8(type, strlen(type));
+    const char *w = want;
+    bool gap = false, ok = true;
+    for (size_t i = s; i < e && ok; i++) {
+        char c = t->fold[i];
+        if (c >= 'a' && c <= 'z') {
+            if (gap && *w == ' ')
+                w++;
+            ok = *w == c;
+            w++;
+            gap = false;
+        } else {
+            gap = true;
+        }
+    }
+    ok = ok && !*w;
+    free(want);
+    return ok;
+}
+
 static size_t min_nz(size_t a, size_t b)
 {
     return a < b ? a : b;
@@ -1136,6 +1160,28 @@ static void run(void *state, vb_document *doc)
         anchor = party.start;
     if (num.ok && num.start < anchor)
         anchor = num.start;
+    /* A text that opens with its type line, nothing above it ("THÔNG TƯ",
+     * then the title: a website's copy of the body without the header
+     * table), has its header there, not at the motto of a form in an
+     * annex further down. */
+    type_match top_type = {false, NULL, 0, 0, 0, 0, 0};
+    size_t first = 0;
+    while (first < t->fold_len && blank_line(t, first, line_end(t, first)))
+        first = line_end(t, first) + 1;
+    if (first < t->fold_len && first < anchor) {
+        size_t cs = first, ce = line_end(t, first);
+        trim(t, &cs, &ce);
+        while (cs < ce && is_deco(t->fold[cs]))
+            cs++;
+        while (ce > cs && is_deco(t->fold[ce - 1]))
+            ce--;
+        if (ce - cs <= 40) {
+            top_type = type_line(st, doc, cs, ce);
+            top_type.ok = top_type.ok && top_type.word_s == cs && is_type_word(t, cs, ce, top_type.type);
+        }
+        if (top_type.ok)
+            anchor = first;
+    }
     /* the date anchors only when nothing else does (its own check is the
      * place before it) */
     size_t edges[4], n_edges = 0;
@@ -1156,7 +1202,10 @@ static void run(void *state, vb_document *doc)
     if (line_end(t, zone_s) - zone_s >= LONG_LINE)
         zone_e = min_nz(t->fold_len, anchor + ZONE_BYTES);
 
-    /* elements outside the zone belong to the body */
+    /* elements outside the zone belong to the body, and so does all
+     * below a type line that opens the text */
+    if (top_type.ok)
+        zone_e = first;
     if (nation.ok && nation.start >= zone_e)
         nation.ok = false;
     if (motto.ok && motto.start >= zone_e)
@@ -1193,7 +1242,7 @@ static void run(void *state, vb_document *doc)
             base = date.end;
     }
     bool long_line = false;
-    type_match type = find_type(st, doc, base, zone_e, &long_line);
+    type_match type = top_type.ok ? top_type : find_type(st, doc, base, zone_e, &long_line);
     if (num.ok && type.ok && num.start >= type.line_s)
         num.ok = false;
     if (num.ok && num.end > base)
