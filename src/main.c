@@ -8,8 +8,8 @@
  * input buffer, both reused from document to document; the grammar is
  * shared read-only.  Results go through a ring of RING_PER_WORKER slots
  * per worker: a worker does not start document i before document
- * i - ring size has been written, so memory stays bounded by a few
- * documents per worker however long the run.
+ * i - ring size has been written, so memory stays bounded by one document
+ * per worker plus the JSON of the finished ones however long the run.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -358,7 +358,10 @@ static const char *read_input(const input *in, buffer *b, size_t *len)
 
 /* ------------------------------------------------------------- workers */
 
-enum { RING_PER_WORKER = 2 };
+/* A slot holds only a finished document's JSON.  With 2 slots a worker
+ * sat idle behind one long document while the writer waited for it (-j2
+ * used 1.84 of 2 cores on the corpus); with 16 it uses 1.96. */
+enum { RING_PER_WORKER = 16 };
 
 typedef struct {
     char *json;         /* the document, or NULL */
