@@ -253,37 +253,6 @@ static size_t title_prefix(const closing_state *S, const char *f, size_t a, size
     return best;
 }
 
-/* vb_edit_distance of a[0,na) and b[0,nb) when it is at most `cap`, else
- * some value above cap: is_title compares a line with every title of the
- * lexicon and wants only the near ones, so a pair is dropped as soon as
- * the length gap or a whole row of the table exceeds cap. */
-static size_t distance_within(const char *a, size_t na, const char *b, size_t nb, size_t cap)
-{
-    enum { MAX = 96 };
-    if ((na > nb ? na - nb : nb - na) > cap)
-        return cap + 1;
-    if (na > MAX || nb > MAX)
-        return vb_edit_distance(a, na, b, nb);
-    size_t prev[MAX + 1], cur[MAX + 1];
-    for (size_t j = 0; j <= nb; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t low = cur[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            if (cur[j] < low)
-                low = cur[j];
-        }
-        /* a row's least value never goes down in the rows below it */
-        if (low > cap)
-            return cap + 1;
-        memcpy(prev, cur, (nb + 1) * sizeof *prev);
-    }
-    return prev[nb];
-}
-
 /* A title of a signer in capitals filling fold[a,b) (it may go on with
  * the body it heads: "CHỦ TỊCH QUỐC HỘI"), or an OCR shape of one within
  * a few edits ("CHfJ TICH").  *fuzzy gets the lexicon's spelling when the
@@ -315,7 +284,7 @@ static bool is_title(const closing_state *S, const vb_text *t, size_t a, size_t 
     const char *bestv = NULL;
     for (size_t i = 0; i < S->titles->n && bestd > 0; i++) {
         const char *k = S->titles->entries[i].key;
-        size_t d = distance_within(t->fold + a, b - a, k, strlen(k), bestd - 1);
+        size_t d = vb_edit_distance_within(t->fold + a, b - a, k, strlen(k), bestd - 1);
         if (d < bestd) {
             bestd = d;
             bestv = S->titles->entries[i].value;

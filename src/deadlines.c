@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #include "vb_internal.h"
 
@@ -164,11 +163,7 @@ static bool group_any(vb_matcher *m, const char *const *names, size_t *a, size_t
 /* True when the input character at fold offset pos is a capital letter. */
 static bool upper_at(const vb_document *doc, size_t pos)
 {
-    size_t off = doc->text.fold_map[pos];
-    utf8proc_int32_t cp = -1;
-    utf8proc_iterate((const utf8proc_uint8_t *)doc->text.utf8 + off,
-                     (utf8proc_ssize_t)(doc->text.utf8_len - off), &cp);
-    return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+    return vb_orig_case(&doc->text, pos) > 0;
 }
 
 /* A trigger that opens a line with a capital ("... Nghị định số

@@ -78,15 +78,12 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     static const char *const lex[] = {"directives.types", "directives.type_codes",
                                       "directives.code_types", "directives.codes",
                                       "directives.ocr_letters", "directives.letters"};
-    const vb_lexicon **dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
-                                &st->ocr_letters, &st->letters};
-    for (size_t i = 0; i < sizeof lex / sizeof lex[0]; i++) {
-        *dst[i] = vb_require_lexicon(g, lex[i], "directives", err, err_size);
-        if (!*dst[i]) {
-            vb_matchers_fini(&st->ms);
-            free(st);
-            return NULL;
-        }
+    const vb_lexicon **const dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
+                                      &st->ocr_letters, &st->letters};
+    if (!vb_require_lexicons(g, "directives", lex, dst, sizeof lex / sizeof lex[0], err, err_size)) {
+        vb_matchers_fini(&st->ms);
+        free(st);
+        return NULL;
     }
     return st;
 }
@@ -372,15 +369,6 @@ static bool upper_in_input(vb_document *doc, size_t a, size_t b)
     return vb_mostly_upper(s, strlen(s), 0.6);
 }
 
-/* Letter case of the input character behind fold[i]: 1 upper, -1
- * lower, 0 other. */
-static int case_at(const vb_text *t, size_t i)
-{
-    size_t a = t->fold_map[i], b = vb_fold_char_end(t, i);
-    vb_case_count cc = vb_case_count_of(t->utf8 + a, b - a);
-    return cc.upper ? 1 : cc.lower ? -1 : 0;
-}
-
 /* A word glued to the end of a code ("NĐ-CPngày", "QĐ-TTgcủa"): the
  * length of the code part, or 0 when nothing is glued.  The code is the
  * longest prefix that is a known code, else the run of capitals. */
@@ -392,12 +380,12 @@ static size_t glued_code_length(directives_state *st, vb_document *doc, const se
     /* the glued part is a word in lower case, two letters or more ("HCTb"
      * is an OCR "HCTĐ", not "HCT" + "b") */
     for (size_t l = n - 2; l >= 2; l--)
-        if (case_at(&doc->text, g->s + l) < 0 && lookup_code(st, doc->text.fold + g->s, l))
+        if (vb_orig_case(&doc->text, g->s + l) < 0 && lookup_code(st, doc->text.fold + g->s, l))
             return l;
     size_t up = 0;
-    while (up < n && case_at(&doc->text, g->s + up) > 0)
+    while (up < n && vb_orig_case(&doc->text, g->s + up) > 0)
         up++;
-    if (up < 2 || up + 2 > n || case_at(&doc->text, g->s + up) >= 0)
+    if (up < 2 || up + 2 > n || vb_orig_case(&doc->text, g->s + up) >= 0)
         return 0;
     return up;
 }
@@ -419,7 +407,7 @@ static const char *restore_seg(directives_state *st, vb_document *doc, const seg
         size_t o = 0;
         bool changed = false;
         for (size_t i = 0; i < n && o + 4 < sizeof out; i++) {
-            const char *r = case_at(&doc->text, g->s + i) < 0
+            const char *r = vb_orig_case(&doc->text, g->s + i) < 0
                                 ? vb_lexicon_get(st->ocr_letters, f + i, 1) : NULL;
             if (r) {
                 char *u = vb_upper_utf8(&doc->arena, r, strlen(r));
@@ -618,7 +606,7 @@ static size_t cut_at_lower_and(const vb_text *t, size_t a, size_t b)
             while (w < b && is_space(t->fold[w]))
                 w++;
             /* a trailing "và" (the name stopped at the verb after it) */
-            if (w == b || (case_at(t, w) < 0 && case_at(t, a) > 0))
+            if (w == b || (vb_orig_case(t, w) < 0 && vb_orig_case(t, a) > 0))
                 return i - 1;
         }
     }
@@ -689,7 +677,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, size
             vb_matcher *next = &st->ms.m[P_ISSUER_NEXT];
             size_t na, nb;
             for (size_t k = 1; k < bodies && match_at(doc, next, f, len, b) > 0 &&
-                               vb_group(next, "issuer", &na, &nb) && case_at(&doc->text, na) >= 0;
+                               vb_group(next, "issuer", &na, &nb) && vb_orig_case(&doc->text, na) >= 0;
                  k++)
                 b = nb;
             b = cut_at_lower_and(&doc->text, a, b);

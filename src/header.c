@@ -66,15 +66,12 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     }
     static const char *const lex[] = {"header.types", "header.type_codes", "header.code_types",
                                       "header.codes", "header.code_parts"};
-    const vb_lexicon **dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
-                                &st->code_parts};
-    for (size_t i = 0; i < sizeof lex / sizeof lex[0]; i++) {
-        *dst[i] = vb_require_lexicon(g, lex[i], "header", err, err_size);
-        if (!*dst[i]) {
-            vb_matchers_fini(&st->ms);
-            free(st);
-            return NULL;
-        }
+    const vb_lexicon **const dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
+                                      &st->code_parts};
+    if (!vb_require_lexicons(g, "header", lex, dst, sizeof lex / sizeof lex[0], err, err_size)) {
+        vb_matchers_fini(&st->ms);
+        free(st);
+        return NULL;
     }
     return st;
 }
@@ -747,8 +744,7 @@ static const char *type_word(header_state *st, const vb_text *t, size_t s, size_
 /* Is the character that gave fold[i] an upper-case letter? */
 static bool upper_at(vb_document *doc, size_t i)
 {
-    char *c = vb_clean_fold_range(&doc->arena, &doc->text, i, i + 1);
-    return vb_word_shape_of(c, strlen(c)) == VB_WORD_CAPITALISED;
+    return vb_orig_case(&doc->text, i) > 0;
 }
 
 /* The type word at the start of a line with the title after it on the

@@ -70,12 +70,6 @@ bool vb_lines_short_first(const vb_lines *L, const unsigned char *numbered, unsi
 /* Index of the line holding view offset `off` (binary search). */
 size_t vb_lines_find(const vb_lines *L, size_t off);
 
-/* Case of the original character behind fold[i]: +1 upper, -1 lower, 0 none. */
-static inline int vb_orig_case(const vb_text *t, size_t fold_i)
-{
-    return fold_i < t->fold_len ? t->fold_case[fold_i] : 0;
-}
-
 /* Counts the letters of fold[a,b) whose original is upper / lower case. */
 void vb_case_counts(const vb_text *t, const char *view, size_t a, size_t b, size_t *upper,
                     size_t *lower);

@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 #include <utf8proc.h>
 
 #include "numerals.h"
@@ -92,20 +93,32 @@ vb_word_shape vb_word_shape_of(const char *s, size_t n)
 
 size_t vb_edit_distance(const char *a, size_t na, const char *b, size_t nb)
 {
+    return vb_edit_distance_within(a, na, b, nb, SIZE_MAX);
+}
+
+size_t vb_edit_distance_within(const char *a, size_t na, const char *b, size_t nb, size_t cap)
+{
     /* two rows; the strings compared here are words or short phrases */
     enum { MAX = 96 };
+    if ((na > nb ? na - nb : nb - na) > cap)
+        return cap + 1;
     if (na > MAX || nb > MAX)
         return na > nb ? na : nb;
     size_t prev[MAX + 1], cur[MAX + 1];
     for (size_t j = 0; j <= nb; j++)
         prev[j] = j;
     for (size_t i = 1; i <= na; i++) {
-        cur[0] = i;
+        size_t low = cur[0] = i;
         for (size_t j = 1; j <= nb; j++) {
             size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
             size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
             cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            if (cur[j] < low)
+                low = cur[j];
         }
+        /* a row's least value never goes down in the rows below it */
+        if (low > cap)
+            return cap + 1;
         memcpy(prev, cur, (nb + 1) * sizeof *prev);
     }
     return prev[nb];

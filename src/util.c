@@ -200,6 +200,15 @@ const vb_lexicon *vb_require_lexicon(const vb_grammar *g, const char *name, cons
     return lx;
 }
 
+bool vb_require_lexicons(const vb_grammar *g, const char *stage, const char *const *names,
+                         const vb_lexicon **const *out, size_t n, char *err, size_t err_size)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(*out[i] = vb_require_lexicon(g, names[i], stage, err, err_size)))
+            return false;
+    return true;
+}
+
 bool vb_matchers_init(vb_matchers *ms, const vb_grammar *g, const char *stage,
                       const char *const *names, char *err, size_t err_size)
 {

@@ -101,6 +101,13 @@ typedef struct {
     size_t first_invalid;       /* utf8 offset of the first one */
 } vb_text;
 
+/* Case of the original character behind fold[i]: +1 upper, -1 lower, 0
+ * none (fold_case, made by vb_text_fold). */
+static inline int vb_orig_case(const vb_text *t, size_t fold_i)
+{
+    return fold_i < t->fold_len ? t->fold_case[fold_i] : 0;
+}
+
 /* read.c: decides the encoding and fills input/utf8 views.  Returns false
  * with *err set for unusable input (NUL bytes that are not UTF-16). */
 bool vb_text_decode(vb_text *t, const char *input, size_t len, const char **err);
@@ -170,6 +177,10 @@ const vb_lexicon *vb_grammar_lexicon(const vb_grammar *g, const char *name);
  * lexicon 'NAME' (needed by stage STAGE)" in err when the grammar has none. */
 const vb_lexicon *vb_require_lexicon(const vb_grammar *g, const char *name, const char *stage,
                                      char *err, size_t err_size);
+/* vb_require_lexicon for each of names[0..n) into *out[i]; false at the
+ * first one missing (err says which). */
+bool vb_require_lexicons(const vb_grammar *g, const char *stage, const char *const *names,
+                         const vb_lexicon **const *out, size_t n, char *err, size_t err_size);
 /* Value for a folded key, or NULL. */
 const char *vb_lexicon_get(const vb_lexicon *lx, const char *folded_key, size_t key_len);
 
@@ -395,8 +406,13 @@ typedef enum {
     VB_WORD_MIXED_CHARS,    /* letters and other characters: "H15.£", "c40);" */
 } vb_word_shape;
 vb_word_shape vb_word_shape_of(const char *s, size_t n);
-/* Levenshtein distance of two byte strings (folded words or phrases). */
+/* Levenshtein distance of two byte strings (folded words or phrases; past
+ * 96 bytes the longer length stands for it). */
 size_t vb_edit_distance(const char *a, size_t na, const char *b, size_t nb);
+/* The same when it is at most `cap`, else some value above cap: a search
+ * for the near strings of a list drops a pair as soon as the length gap
+ * or a whole row of the table exceeds cap. */
+size_t vb_edit_distance_within(const char *a, size_t na, const char *b, size_t nb, size_t cap);
 /* Upper-case copy of UTF-8 s[0,n) in the arena ("qđ" -> "QĐ"). */
 char *vb_upper_utf8(vb_arena *a, const char *s, size_t n);
 
