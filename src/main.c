@@ -129,7 +129,8 @@ static const char help_text[] =
  * SIGINT, SIGTERM and SIGHUP remove it before the process dies.  There is
  * one writer thread, so at most one such file.  tmp_live is set after
  * tmp_path is complete and cleared before it changes (signal fences keep
- * the compiler from reordering the two). */
+ * the compiler from reordering the two); the workers block these signals,
+ * so the handler runs in the writer thread, between two of its steps. */
 static char tmp_path[PATH_MAX + 64];
 static volatile sig_atomic_t tmp_live;
 
@@ -145,10 +146,12 @@ static void on_fatal_signal(int sig)
     raise(sig);
 }
 
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
 static void setup_signals(void)
 {
-    static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) {
+    const int *fatal = fatal_signals;
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++) {
         struct sigaction old;
         /* a signal ignored by whoever started us (nohup, `cmd &`) stays so */
         if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
@@ -1391,9 +1394,17 @@ static int cmd_extract(int argc, char **argv, sink *out)
     pthread_cond_init(&B.space, NULL);
     pthread_t *tids = xrealloc(NULL, (size_t)jobs * sizeof *tids);
     long started = 0;
+    /* The workers block the fatal signals, so their handler runs in this
+     * thread, the writer: it never sees tmp_path half rewritten. */
+    sigset_t fatal, old_mask;
+    sigemptyset(&fatal);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+        sigaddset(&fatal, fatal_signals[i]);
+    pthread_sigmask(SIG_BLOCK, &fatal, &old_mask);
     for (; started < jobs; started++)
         if (pthread_create(&tids[started], NULL, worker, &B) != 0)
             break;
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     if (!started) {
         fprintf(stderr, "vanban: cannot start a thread: %s\n", strerror(errno));
         status = 1;

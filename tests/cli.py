@@ -161,7 +161,8 @@ def test_help(ctx):
         p = ctx.run(*args)
         expect(p.returncode == 0, "%s: exit %d" % (" ".join(args), p.returncode))
         expect("usage" in p.out.lower(), "%s: no usage in the output" % " ".join(args))
-        for opt in ("--pretty", "--grammar", "--files-from", "--glob", "-j", "--output", "--progress"):
+        for opt in ("--pretty", "--grammar", "--files-from", "--glob", "-j", "--output", "--progress",
+                    "-0", "--null", "--max-filesize"):
             expect(opt in p.out, "%s: option %s not described" % (" ".join(args), opt))
 
 
