@@ -1206,7 +1206,11 @@ enum { OPT_GRAMMAR, OPT_GLOB, OPT_FILES_FROM, OPT_OUTPUT, OPT_J, OPT_JOBS, OPT_M
 /* Errors of --output that every later file would repeat: the run stops. */
 static bool fatal_write_error(int e)
 {
-    return e == ENOSPC || e == EDQUOT || e == EROFS || e == EIO;
+#ifdef EDQUOT
+    if (e == EDQUOT)
+        return true;
+#endif
+    return e == ENOSPC || e == EROFS || e == EIO;
 }
 
 static int cmd_extract(int argc, char **argv, sink *out)
