@@ -894,6 +894,12 @@ static void *worker(void *arg)
         if (why)
             r.error = xstrdup(why);
         r.done = true;
+        /* one large input (or a device read up to the cap) must not keep
+         * its buffer for the small ones after it */
+        if (buf.cap > ((size_t)64 << 20)) {
+            free(buf.v);
+            buf = (buffer){0};
+        }
 
         pthread_mutex_lock(&B->mu);
         if (!x)
