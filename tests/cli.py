@@ -161,7 +161,8 @@ def test_help(ctx):
         p = ctx.run(*args)
         expect(p.returncode == 0, "%s: exit %d" % (" ".join(args), p.returncode))
         expect("usage" in p.out.lower(), "%s: no usage in the output" % " ".join(args))
-        for opt in ("--pretty", "--grammar", "--files-from", "--glob", "-j", "--output", "--progress"):
+        for opt in ("--pretty", "--grammar", "--files-from", "--glob", "-j", "--output", "--progress",
+                    "-0", "--null", "--max-filesize"):
             expect(opt in p.out, "%s: option %s not described" % (" ".join(args), opt))
 
 
@@ -391,13 +392,15 @@ def test_batch_output_dir(ctx):
     expect(p.returncode == 1, "exit %d (one missing file), expected 1: %s" % (p.returncode, p.err))
     expect(p.out == "", "--output printed on stdout: %r" % p.out[:200])
     got = sorted(os.path.relpath(os.path.join(d, f), out) for d, _, fs in os.walk(out) for f in fs)
-    expect_names = sorted([os.path.relpath(w, root) + ".json" for w in want] + ["gone.txt.json"])
+    # a file named by an absolute path goes below _abs (README, "Batch mode")
+    gone = "_abs" + os.path.abspath(missing) + ".json"
+    expect_names = sorted([os.path.relpath(w, root) + ".json" for w in want] + [gone])
     expect(got == expect_names, "files under --output: %r, expected %r" % (got, expect_names))
     for w in want:
         with open(os.path.join(out, os.path.relpath(w, root) + ".json"), encoding="utf-8") as f:
             doc = json.loads(f.read())
         expect(doc.get("source") == w and "sections" in doc, "%s: bad output file" % w)
-    with open(os.path.join(out, "gone.txt.json"), encoding="utf-8") as f:
+    with open(os.path.join(out, gone), encoding="utf-8") as f:
         expect("error" in json.loads(f.read()), "no error record for the missing file")
 
 
