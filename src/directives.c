@@ -827,7 +827,12 @@ static void run(void *state, vb_document *doc)
     vb_fold_ranges ex = {0};
     vb_match_ranges(doc, &st->ms.m[P_EXCLUDE], EXCLUDE_BACK, &ex);
 
-    char *own = doc->header.number ? number_key(doc->header.number) : NULL;
+    /* the document's own number; without one in the header, the number
+     * its first attachment says it is issued with */
+    char *own = doc->header.number ? number_key(doc->header.number)
+                : doc->attachments.n && doc->attachments.v[0].issued_with
+                    ? number_key(doc->attachments.v[0].issued_with)
+                    : NULL;
     const vb_span hn = doc->header.number_span;
 
     /* the type word of the last citation and where that citation ended,
