@@ -78,9 +78,8 @@ typedef struct {
 #define OWN_HEADER_LINES 8
 /* Lines in capitals above the motto in that block (the issuer). */
 #define ISSUER_LINES 3
-/* Non-blank lines of body a document issued with the main one needs
- * before it (else it is the text's own header: a plan crawled alone). */
-#define BODY_BEFORE 5
+/* Lines of body a document issued with the main one needs before it. */
+#define BODY_BEFORE 2
 
 static void *init(const vb_grammar *g, char *err, size_t err_size)
 {
@@ -375,6 +374,29 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
     return true;
 }
 
+/* Lines of running text (not header lines) before line i: a document
+ * issued "kèm theo" with nothing but a header above it is the text's own
+ * header (a plan crawled without its decision). */
+static bool body_before(vb_document *doc, att_state *S, const fline_vec *L, size_t i)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < i && n < BODY_BEFORE; k++)
+        n += !header_like(doc, S, &L->v[k]);
+    return n >= BODY_BEFORE;
+}
+
+/* A line of L[from, to) opens with an item number ("1.", "a)"): a short
+ * form's fields, where a list of forms has only their titles. */
+static bool numbered_between(const char *f, const fline_vec *L, size_t from, size_t to)
+{
+    for (size_t k = from; k < to && k < L->n; k++) {
+        size_t a = L->v[k].a, b = L->v[k].b;
+        if (a + 1 < b && ((f[a] >= '0' && f[a] <= '9') || (f[a] >= 'a' && f[a] <= 'z' && f[a + 1] == ')')))
+            return true;
+    }
+    return false;
+}
+
 /* ------------------------------------------------------ stage 1: headings */
 
 static void run_heads(void *state, vb_document *doc)
@@ -415,7 +437,7 @@ static void run_heads(void *state, vb_document *doc)
             i++;
             continue;
         }
-        if (kind == K_ISSUED && i < BODY_BEFORE) {
+        if (kind == K_ISSUED && !body_before(doc, S, &L, i)) {
             i = next;
             continue;
         }
@@ -430,16 +452,15 @@ static void run_heads(void *state, vb_document *doc)
         lo = next;
         i = next;
     }
-    /* form headings a few lines apart: a list of the forms, not them */
+    /* a form heading with the next one a few lines below and only a
+     * title between is an entry of a list of the forms, not a form */
     size_t keep = 0;
-    bool drop_prev = false;
     for (size_t k = 0; k < doc->attachments.n; k++) {
         vb_attachment *c = &doc->attachments.v[k];
-        bool listed = drop_prev;
-        drop_prev = false;
-        if (k + 1 < doc->attachments.n && kinds.v[k] != K_ISSUED && kinds.v[k + 1] != K_ISSUED &&
-            line_of.v[k + 1] - line_of.v[k] <= LIST_GAP && c->type == doc->attachments.v[k + 1].type)
-            listed = drop_prev = true;
+        bool listed = k + 1 < doc->attachments.n && kinds.v[k] != K_ISSUED && kinds.v[k + 1] != K_ISSUED &&
+                      line_of.v[k + 1] - line_of.v[k] <= LIST_GAP &&
+                      c->type == doc->attachments.v[k + 1].type &&
+                      !numbered_between(f, &L, line_of.v[k] + 1, line_of.v[k + 1]);
         if (!listed)
             doc->attachments.v[keep++] = *c;
     }

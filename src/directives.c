@@ -828,11 +828,12 @@ static void run(void *state, vb_document *doc)
     vb_match_ranges(doc, &st->ms.m[P_EXCLUDE], EXCLUDE_BACK, &ex);
 
     /* the document's own number; without one in the header, the number
-     * its first attachment says it is issued with */
+     * the plan or regulation it issues says it is issued with (not an
+     * annex's: a consolidated text's annex names the consolidated one) */
+    const vb_attachment *issued = doc->attachments.n && doc->attachments.v[0].issued ? &doc->attachments.v[0] : NULL;
     char *own = doc->header.number ? number_key(doc->header.number)
-                : doc->attachments.n && doc->attachments.v[0].issued_with
-                    ? number_key(doc->attachments.v[0].issued_with)
-                    : NULL;
+                : issued && issued->issued_with ? number_key(issued->issued_with)
+                                                : NULL;
     const vb_span hn = doc->header.number_span;
 
     /* the type word of the last citation and where that citation ended,
