@@ -284,16 +284,37 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
         return false;
     memset(c, 0, sizeof *c);
     *next = i + 1;
+    size_t ts, te, s, e;
+    bool typed = match_at(doc, S, P_DOC_TYPE, l->a, l->b) && group(S, P_DOC_TYPE, "type", l->a, &ts, &te) &&
+                 upper_run(t, ts, te, 0.8);
     /* the "kèm theo" line under the heading, if any */
     size_t by = (size_t)-1;
-    for (size_t k = i + 1; k < L->n && k <= i + TITLE_LINES; k++)
-        if (match_at(doc, S, P_ATTACHED_BY, L->v[k].a, L->v[k].b)) {
-            by = k;
+    for (size_t q = i + 1; typed && q < L->n && q <= i + TITLE_LINES; q++)
+        if (match_at(doc, S, P_ATTACHED_BY, L->v[q].a, L->v[q].b)) {
+            by = q;
             break;
         }
-    size_t ts, te, s, e;
-    if (match_at(doc, S, P_DOC_TYPE, l->a, l->b) && group(S, P_DOC_TYPE, "type", l->a, &ts, &te) &&
-        by != (size_t)-1 && upper_run(t, ts, te, 0.8)) {
+    typed &= by != (size_t)-1;
+    int k = -1;
+    size_t hb = l->b;
+    static const int heads[] = {P_ANNEX, P_FORM, P_LIST};
+    for (size_t h = 0; !typed && h < sizeof heads / sizeof heads[0] && k < 0; h++) {
+        if (match_at(doc, S, heads[h], l->a, l->b))
+            k = heads[h];
+        else if (l->b - l->a <= BROKEN_MAX && i + 1 < L->n &&
+                 match_at(doc, S, heads[h], l->a, L->v[i + 1].b)) {
+            /* "Mẫu số" / "01. Sổ báo cáo …": the heading goes on */
+            k = heads[h];
+            hb = L->v[i + 1].b;
+            *next = i + 2;
+        }
+    }
+    if (!typed && k < 0)
+        return false;
+    for (size_t q = i + 1; !typed && by == (size_t)-1 && q < L->n && q <= i + TITLE_LINES; q++)
+        if (match_at(doc, S, P_ATTACHED_BY, L->v[q].a, L->v[q].b))
+            by = q;
+    if (typed) {
         size_t title_at = l->b;
         if (vb_group(&S->ms.m[P_DOC_TYPE], "title", &s, &e))
             title_at = l->a + s;
@@ -306,20 +327,6 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
         *kind = K_ISSUED;
         *next = by + 1;
         return c->type != NULL;
-    }
-    int k = -1;
-    size_t hb = l->b;
-    static const int heads[] = {P_ANNEX, P_FORM, P_LIST};
-    for (size_t h = 0; h < sizeof heads / sizeof heads[0] && k < 0; h++) {
-        if (match_at(doc, S, heads[h], l->a, l->b))
-            k = heads[h];
-        else if (l->b - l->a <= BROKEN_MAX && i + 1 < L->n &&
-                 match_at(doc, S, heads[h], l->a, L->v[i + 1].b)) {
-            /* "Mẫu số" / "01. Sổ báo cáo …": the heading goes on */
-            k = heads[h];
-            hb = L->v[i + 1].b;
-            *next = i + 2;
-        }
     }
     if (k < 0 || !group(S, k, "type", l->a, &ts, &te))
         return false;
