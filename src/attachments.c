@@ -12,8 +12,10 @@
  *     the main document ends there);
  *   - "PHỤ LỤC I", "Mẫu số 01", "Biểu số 02";
  *   - a heading in capitals that names an annex by its content ("DANH
- *     SÁCH …", "BIỂU MẪU …"): only as the first thing after the closing
- *     or with a "kèm theo" line, since a plan may have such sub-headings.
+ *     SÁCH …", "BIỂU MẪU …"), or a type line under a header block of its
+ *     own ("BÁO CÁO" under the motto): only as the first thing after the
+ *     closing or with a "kèm theo" line, since a plan may have such
+ *     sub-headings and an appendix such forms.
  * A run of form headings a few lines apart is a list of forms (an annex's
  * table of contents), not the forms themselves.  An attachment that opens
  * with its own header (issuer, motto, number) starts there.
@@ -271,6 +273,18 @@ static char *title_of(vb_document *doc, const fline_vec *L, size_t from, size_t 
     return out && *out ? out : NULL;
 }
 
+/* A line of L[from, to) opens with an item number ("1.", "a)"): a short
+ * form's fields, where a list of forms has only their titles. */
+static bool numbered_between(const char *f, const fline_vec *L, size_t from, size_t to)
+{
+    for (size_t k = from; k < to && k < L->n; k++) {
+        size_t a = L->v[k].a, b = L->v[k].b;
+        if (a + 1 < b && ((f[a] >= '0' && f[a] <= '9') || (f[a] >= 'a' && f[a] <= 'z' && f[a + 1] == ')')))
+            return true;
+    }
+    return false;
+}
+
 enum { K_ISSUED = 2, K_HEADING = 1, K_NAMED = 0 };
 
 /* The candidate whose heading is line i, or false.  *next gets the first
@@ -284,9 +298,12 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
         return false;
     memset(c, 0, sizeof *c);
     *next = i + 1;
-    size_t ts, te, s, e;
+    size_t ts = 0, te = 0, s, e;
     bool typed = match_at(doc, S, P_DOC_TYPE, l->a, l->b) && group(S, P_DOC_TYPE, "type", l->a, &ts, &te) &&
                  upper_run(t, ts, te, 0.8);
+    size_t os, oe;
+    bool own_only = typed && group(S, P_DOC_TYPE, "own", l->a, &os, &oe);
+    typed &= !own_only;
     /* the "kèm theo" line under the heading, if any */
     size_t by = (size_t)-1;
     for (size_t q = i + 1; typed && q < L->n && q <= i + TITLE_LINES; q++)
@@ -308,6 +325,14 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
             hb = L->v[i + 1].b;
             *next = i + 2;
         }
+    }
+    /* a type line under a header block of its own (motto, number) is
+     * another document even without a "kèm theo" line */
+    bool own_header = false;
+    if (!typed && k < 0 && by == (size_t)-1 && ts < te && match_at(doc, S, P_DOC_TYPE, l->a, l->b) &&
+        upper_run(t, ts, te, 0.8) && own_header_start(doc, S, L, i, 0) != i) {
+        own_header = true;
+        k = P_DOC_TYPE;
     }
     if (!typed && k < 0)
         return false;
@@ -338,7 +363,7 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
         if (p->b - p->a >= OPEN_LINE_MIN && ((last >= 'a' && last <= 'z') || last == ','))
             return false;
     }
-    if (k == P_LIST && !upper_run(t, l->a, l->b, 0.8))
+    if ((k == P_LIST || own_header) && !upper_run(t, l->a, l->b, 0.8))
         return false;
     c->type = type_of(S, t, ts, te);
     if (!c->type)
@@ -358,6 +383,14 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
     size_t first = *next - 1;   /* the heading's last line */
     if (title_at < hb) {
         c->title = title_of(doc, L, first, first + 1, title_at);
+    } else if (own_header) {
+        /* the title runs to the first blank line or numbered part */
+        size_t to = *next;
+        while (to < L->n && to < *next + PLAIN_TITLE_LINES && L->v[to].ls == L->v[to - 1].le + 1 &&
+               !numbered_between(t->fold, L, to, to + 1))
+            to++;
+        c->title = title_of(doc, L, *next, to, 0);
+        *next = to;
     } else if (by != (size_t)-1 && by > *next - 1) {
         if (!motto_in(doc, S, L, *next, by + 1))
             c->title = title_of(doc, L, *next, by, 0);
@@ -377,7 +410,10 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
         c->issued_with = issued_with(doc, S, L, by);
         *next = by + 1;
     }
-    *kind = k == P_LIST && by == (size_t)-1 ? K_NAMED : K_HEADING;
+    /* a heading that says only what the annex holds, or a document under
+     * its own header: an attachment right after the closing, else a part
+     * of the annex before it (a form of a report in an appendix) */
+    *kind = (k == P_LIST && by == (size_t)-1) || own_header ? K_NAMED : K_HEADING;
     return true;
 }
 
@@ -390,18 +426,6 @@ static bool body_before(vb_document *doc, att_state *S, const fline_vec *L, size
     for (size_t k = 0; k < i && n < BODY_BEFORE; k++)
         n += !header_like(doc, S, &L->v[k]);
     return n >= BODY_BEFORE;
-}
-
-/* A line of L[from, to) opens with an item number ("1.", "a)"): a short
- * form's fields, where a list of forms has only their titles. */
-static bool numbered_between(const char *f, const fline_vec *L, size_t from, size_t to)
-{
-    for (size_t k = from; k < to && k < L->n; k++) {
-        size_t a = L->v[k].a, b = L->v[k].b;
-        if (a + 1 < b && ((f[a] >= '0' && f[a] <= '9') || (f[a] >= 'a' && f[a] <= 'z' && f[a + 1] == ')')))
-            return true;
-    }
-    return false;
 }
 
 /* ------------------------------------------------------ stage 1: headings */
