@@ -183,14 +183,19 @@ static bool motto_in(vb_document *doc, att_state *S, const fline_vec *L, size_t 
 }
 
 /* A line of a header block: motto, issuer in capitals, number, place and
- * date, a rule. */
+ * date, a rule (of a pandoc grid table too). */
+static bool is_rule(const char *f, const fline *l)
+{
+    size_t rule = 0;
+    for (size_t i = l->a; i < l->b; i++)
+        rule += f[i] == '-' || f[i] == '_' || f[i] == '=' || f[i] == '.' || f[i] == '+' || is_space(f[i]);
+    return rule == l->b - l->a;
+}
+
 static bool header_like(vb_document *doc, att_state *S, const fline *l)
 {
     const char *f = doc->text.fold;
-    size_t rule = 0;
-    for (size_t i = l->a; i < l->b; i++)
-        rule += f[i] == '-' || f[i] == '_' || f[i] == '=' || f[i] == '.' || is_space(f[i]);
-    if (rule == l->b - l->a)
+    if (is_rule(f, l))
         return true;
     if (is_motto(doc, S, l))
         return true;
@@ -207,7 +212,7 @@ static bool header_like(vb_document *doc, att_state *S, const fline *l)
 static size_t own_header_start(vb_document *doc, att_state *S, const fline_vec *L, size_t i, size_t lo)
 {
     size_t start = i;
-    bool motto = false;
+    bool motto = false, last_rule = false;
     size_t above_motto = 0;
     for (size_t j = i; j-- > lo && i - j <= OWN_HEADER_LINES;) {
         const fline *l = &L->v[j];
@@ -220,9 +225,20 @@ static size_t own_header_start(vb_document *doc, att_state *S, const fline_vec *
             continue;
         }
         /* number and date lines under the motto go with it; issuer
-         * lines above it, a few */
+         * lines above it, a few, and the rules of their table */
         if (motto && ++above_motto > ISSUER_LINES)
             break;
+        if (motto && is_rule(doc->text.fold, l)) {
+            /* two rules in a row: the one above closes what stands
+             * before (the signature's table) */
+            if (last_rule)
+                break;
+            last_rule = true;
+            if (l->le + 1 == L->v[j + 1].ls)
+                start = j;
+            continue;
+        }
+        last_rule = false;
         if (motto)
             start = j;
     }
