@@ -9,7 +9,7 @@
  *     "(Ban hành) kèm theo …" line under it: a document issued with the
  *     main one ("issued"; the closing stage looks for the main closing
  *     before the first of these, and when the signature block was lost
- *     the main document ends there);
+ *     the main document ends there); "PHỤ LỤC I" with such a line too;
  *   - "PHỤ LỤC I", "Mẫu số 01", "Biểu số 02";
  *   - a heading in capitals that names an annex by its content ("DANH
  *     SÁCH …", "BIỂU MẪU …"), or a type line under a header block of its
@@ -428,8 +428,12 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
     }
     /* a heading that says only what the annex holds, or a document under
      * its own header: an attachment right after the closing, else a part
-     * of the annex before it (a form of a report in an appendix) */
-    *kind = (k == P_LIST && by == (size_t)-1) || own_header ? K_NAMED : K_HEADING;
+     * of the annex before it (a form of a report in an appendix); an
+     * appendix that says what it goes with ends the main document as a
+     * plan issued with it does (its signature block may be lost) */
+    *kind = (k == P_LIST && by == (size_t)-1) || own_header ? K_NAMED
+            : k == P_ANNEX && by != (size_t)-1 ? K_ISSUED
+                                               : K_HEADING;
     return true;
 }
 
