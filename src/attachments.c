@@ -366,6 +366,7 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
         c->title = title_of(doc, L, i, by, title_at);
         c->issued_with = issued_with(doc, S, L, by);
         *kind = K_ISSUED;
+        c->typed = true;
         *next = by + 1;
         return c->type != NULL;
     }

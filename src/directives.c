@@ -830,7 +830,7 @@ static void run(void *state, vb_document *doc)
     /* the document's own number; without one in the header, the number
      * the plan or regulation it issues says it is issued with (not an
      * annex's: a consolidated text's annex names the consolidated one) */
-    const vb_attachment *issued = doc->attachments.n && doc->attachments.v[0].issued ? &doc->attachments.v[0] : NULL;
+    const vb_attachment *issued = doc->attachments.n && doc->attachments.v[0].typed ? &doc->attachments.v[0] : NULL;
     char *own = doc->header.number ? number_key(doc->header.number)
                 : issued && issued->issued_with ? number_key(issued->issued_with)
                                                 : NULL;

@@ -225,7 +225,8 @@ typedef struct {
     char *number;               /* its own number as written ("I", "01"), or NULL */
     char *title;                /* or NULL */
     char *issued_with;          /* number of the document it goes with, or NULL */
-    bool issued;                /* a type line with "kèm theo" under it */
+    bool issued;                /* a heading with "kèm theo" under it: the main document ends before it */
+    bool typed;                 /* ... under a type line (a plan, a regulation), not an appendix's */
     bool named_only;            /* "DANH SÁCH ..." alone: only right after the closing */
     vb_span span;
     size_t fold_start, fold_end;
