@@ -438,15 +438,18 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
     return true;
 }
 
-/* Lines of running text (not header lines) before line i: a document
- * issued "kèm theo" with nothing but a header above it is the text's own
- * header (a plan crawled without its decision). */
-static bool body_before(vb_document *doc, att_state *S, const fline_vec *L, size_t i)
+/* The line after the first BODY_BEFORE lines of running text (not
+ * header lines), or L->n: a document issued "kèm theo" with nothing but a
+ * header above it is the text's own header (a plan crawled without its
+ * decision).  Asked once per text, so a text of nothing but such
+ * headings costs one pass. */
+static size_t body_line(vb_document *doc, att_state *S, const fline_vec *L)
 {
     size_t n = 0;
-    for (size_t k = 0; k < i && n < BODY_BEFORE; k++)
-        n += !header_like(doc, S, &L->v[k]);
-    return n >= BODY_BEFORE;
+    for (size_t k = 0; k < L->n; k++)
+        if (!header_like(doc, S, &L->v[k]) && ++n == BODY_BEFORE)
+            return k + 1;
+    return L->n;
 }
 
 /* ------------------------------------------------------ stage 1: headings */
@@ -481,6 +484,7 @@ static void run_heads(void *state, vb_document *doc)
     VB_VEC(size_t) line_of = {0};   /* heading line of each candidate */
     VB_VEC(int) kinds = {0};
     size_t lo = 0;                  /* no own header block above this line */
+    size_t text_from = (size_t)-1;  /* the first line after some running text */
     for (size_t i = 0; i < L.n;) {
         vb_attachment c;
         int kind;
@@ -489,7 +493,9 @@ static void run_heads(void *state, vb_document *doc)
             i++;
             continue;
         }
-        if (kind == K_ISSUED && !body_before(doc, S, &L, i)) {
+        if (kind == K_ISSUED && text_from == (size_t)-1)
+            text_from = body_line(doc, S, &L);
+        if (kind == K_ISSUED && i < text_from) {
             i = next;
             continue;
         }

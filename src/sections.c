@@ -1432,10 +1432,7 @@ static void run(void *st, vb_document *doc)
                              doc->sections.v[open[nopen - 1]].level >= s->level)) {
             vb_section *o = &doc->sections.v[open[--nopen]];
             bool same = s && o->attachment == s->attachment;
-            const tree_range *r = &R[0];
-            for (size_t q = 0; q < nr; q++)
-                if (R[q].attachment == o->attachment)
-                    r = &R[q];
+            const tree_range *r = &R[o->attachment];     /* R[n] is attachment n */
             o->span.end = same ? s->span.start : r->in_end;
             o->fold_end = same ? s->fold_start : r->hi;
         }
