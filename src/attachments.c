@@ -359,9 +359,6 @@ static bool heading_at(vb_document *doc, att_state *S, const fline_vec *L, size_
         size_t title_at = l->b;
         if (vb_group(&S->ms.m[P_DOC_TYPE], "title", &s, &e))
             title_at = l->a + s;
-        /* the title on the type line is in capitals too */
-        if (title_at < l->b && !upper_run(t, title_at, l->b, 0.7))
-            return false;
         c->type = type_of(S, t, ts, te);
         c->title = title_of(doc, L, i, by, title_at);
         c->issued_with = issued_with(doc, S, L, by);
