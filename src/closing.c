@@ -12,12 +12,13 @@
  * annexes hold forms with their own "Nơi nhận" and titles, so the closing
  * is the last cluster, unless the clusters after a signed one are forms
  * (blanks to fill in, no name) or come after an annex heading ("PHỤ
- * LỤC", "Mẫu số").  The closing runs to the end of the input: an appendix
- * after the signature is part of it, so that preamble, sections and
- * closing tile the input.  One exception: a document issued with a
- * decision ("KẾ HOẠCH (Ban hành kèm theo Quyết định ...)") after the
- * decision's signature is body, not closing; the signer is still read
- * from the decision.
+ * LỤC", "Mẫu số").  Only clusters before the first document issued with
+ * this one count ("KẾ HOẠCH (Ban hành kèm theo Quyết định ...)", found by
+ * the attachments stage): the closings after it are the attached
+ * document's; when none stands before it (the signature block was lost)
+ * the closing is empty and starts there.  The closing runs to the end of
+ * the input; the attachment-spans stage ends it where the first
+ * attachment starts.
  *
  * What it holds.  The closing's lines are cut into segments: a run of 4+
  * spaces or a ";" that ends a recipient separates the two columns that
@@ -52,8 +53,6 @@ enum {
     P_STOP,
     P_ANNEX,
     P_FORM,
-    P_ATTACHMENT,
-    P_ATTACHED_BY,
 };
 
 static const char *const pattern_names[] = {
@@ -61,7 +60,7 @@ static const char *const pattern_names[] = {
     "closing.capacity_inline", "closing.split",             "closing.bullet",
     "closing.archive",         "closing.rank",              "closing.not_name",
     "closing.stop",            "closing.annex",             "closing.form",
-    "closing.attachment",      "closing.attached_by",       NULL,
+    NULL,
 };
 
 typedef struct {
@@ -489,7 +488,6 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
 typedef struct {
     size_t pos;
     bool annex_before;
-    bool attachment_after;      /* an attached document starts after it */
 } cluster;
 typedef VB_VEC(cluster) cluster_vec;
 
@@ -501,7 +499,6 @@ static void find_clusters(vb_document *doc, closing_state *S, size_t body, clust
     VB_VEC(anchor) an = {0};
     VB_VEC(size_t) starts = {0};     /* non-blank line starts, for the title check */
     VB_VEC(size_t) annex = {0};      /* non-blank line numbers of annex headings */
-    VB_VEC(size_t) attach = {0};     /* starts of the type lines of attached documents */
     size_t nb = 0;
     bool late_header = doc->header.span.start > t->input_len / 2;
     for (size_t ls = 0; ls < n;) {
@@ -524,8 +521,6 @@ static void find_clusters(vb_document *doc, closing_state *S, size_t body, clust
                 x->strong = k == 2;
             } else if (match_at(doc, S, P_ANNEX, a, b)) {
                 *VB_PUSH(annex) = nb;
-            } else if (match_at(doc, S, P_ATTACHMENT, a, b) && upper_run(t, a, b, 0.8)) {
-                *VB_PUSH(attach) = ls;
             }
             *VB_PUSH(starts) = ls;
             nb++;
@@ -581,27 +576,9 @@ static void find_clusters(vb_document *doc, closing_state *S, size_t body, clust
         prev_end = an.v[last].nb;
         have_prev = true;
     }
-    /* an attached document: its type line, then "(Ban hành kèm theo"
-     * within a few lines */
-    size_t last_attach = (size_t)-1;
-    for (size_t i = 0; i < attach.n; i++) {
-        size_t ls = attach.v[i];
-        for (size_t k = 0; k < TITLE_NAME_LINES && ls < n; k++) {
-            const char *nl = memchr(f + ls, '\n', n - ls);
-            ls = nl ? (size_t)(nl - f) + 1 : n;
-            size_t le = ls < n && memchr(f + ls, '\n', n - ls) ? (size_t)((const char *)memchr(f + ls, '\n', n - ls) - f) : n;
-            if (ls < n && match_at(doc, S, P_ATTACHED_BY, ls, le)) {
-                last_attach = attach.v[i];
-                break;
-            }
-        }
-    }
-    for (size_t i = 0; i < out->n; i++)
-        out->v[i].attachment_after = last_attach != (size_t)-1 && last_attach > out->v[i].pos;
     free(an.v);
     free(starts.v);
     free(annex.v);
-    free(attach.v);
 }
 
 /* ---------------------------------------------------------- the block */
@@ -1062,8 +1039,20 @@ static void run(void *state, vb_document *doc)
     size_t body = doc->header.fold_end <= t->fold_len ? doc->header.fold_end : 0;
     cluster_vec cl = {0};
     find_clusters(doc, S, body, &cl);
+    /* the closings from the first document issued with this one on are
+     * that document's */
+    size_t issued = t->fold_len;
+    for (size_t i = 0; i < doc->attachments.n; i++)
+        if (doc->attachments.v[i].issued) {
+            issued = doc->attachments.v[i].fold_start;
+            break;
+        }
+    while (cl.n && cl.v[cl.n - 1].pos >= issued)
+        cl.n--;
     if (!cl.n) {
         free(cl.v);
+        doc->body_fold_end = issued;
+        doc->closing.span.start = issued < t->fold_len ? input_of_fold(t, issued) : t->input_len;
         return;
     }
     /* the last closing, unless it is a form (in an annex, with no name or
@@ -1073,7 +1062,7 @@ static void run(void *state, vb_document *doc)
     size_t pick = cl.n - 1;
     bool later_forms = true, annex_after = false;
     for (size_t c = cl.n; c-- > 0 && c + MAX_TRIALS >= cl.n;) {
-        parse(doc, S, cl.v[c].pos, c + 1 < cl.n ? cl.v[c + 1].pos : t->fold_len, &B);
+        parse(doc, S, cl.v[c].pos, c + 1 < cl.n ? cl.v[c + 1].pos : issued, &B);
         bool named = (B.name || B.fallback) && !B.form;
         if (named && (c == cl.n - 1 || annex_after || later_forms)) {
             pick = c;
@@ -1083,23 +1072,11 @@ static void run(void *state, vb_document *doc)
         annex_after |= cl.v[c].annex_before;
     }
     size_t cs = cl.v[pick].pos;
-    size_t n_cl = cl.n, next_pos = pick + 1 < cl.n ? cl.v[pick + 1].pos : t->fold_len;
-    /* the signed closing stands before an attached document (a decision
-     * that issues a plan): the signer is read there, but the closing is
-     * the attached document's own, or nothing */
-    size_t span_at = cs;
-    if (cl.v[pick].attachment_after) {
-        span_at = t->fold_len;
-        for (size_t c = pick + 1; c < cl.n; c++)
-            if (!cl.v[c].attachment_after) {
-                span_at = cl.v[c].pos;
-                break;
-            }
-    }
+    size_t n_cl = cl.n, next_pos = pick + 1 < cl.n ? cl.v[pick + 1].pos : issued;
     free(cl.v);
-    parse(doc, S, cs, pick + 1 < n_cl ? next_pos : t->fold_len, &B);
-    doc->body_fold_end = span_at;
-    doc->closing.span.start = input_of_fold(t, span_at);
+    parse(doc, S, cs, pick + 1 < n_cl ? next_pos : issued, &B);
+    doc->body_fold_end = cs;
+    doc->closing.span.start = input_of_fold(t, cs);
     doc->closing.signer_title = B.title;
     doc->closing.signer_name = B.name ? B.name : B.fallback;
     if (B.capacity.n) {

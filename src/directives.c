@@ -827,7 +827,13 @@ static void run(void *state, vb_document *doc)
     vb_fold_ranges ex = {0};
     vb_match_ranges(doc, &st->ms.m[P_EXCLUDE], EXCLUDE_BACK, &ex);
 
-    char *own = doc->header.number ? number_key(doc->header.number) : NULL;
+    /* the document's own number; without one in the header, the number
+     * the plan or regulation it issues says it is issued with (not an
+     * annex's: a consolidated text's annex names the consolidated one) */
+    const vb_attachment *issued = doc->attachments.n && doc->attachments.v[0].typed ? &doc->attachments.v[0] : NULL;
+    char *own = doc->header.number ? number_key(doc->header.number)
+                : issued && issued->issued_with ? number_key(issued->issued_with)
+                                                : NULL;
     const vb_span hn = doc->header.number_span;
 
     /* the type word of the last citation and where that citation ended,

@@ -113,6 +113,23 @@ static void emit_sections(emit *E, const vb_document *doc, cJSON *root)
         add_str(E, o, "heading", s->heading);
         add_str(E, o, "role", s->role);
         add_span(E, o, "span", s->span);
+        if (s->attachment)
+            add_raw_int(E, o, "attachment", s->attachment);
+    }
+}
+
+static void emit_attachments(emit *E, const vb_document *doc, cJSON *root)
+{
+    cJSON *arr = attach(E, root, "attachments", cJSON_CreateArray());
+    for (size_t i = 0; i < doc->attachments.n && arr; i++) {
+        const vb_attachment *a = &doc->attachments.v[i];
+        cJSON *o = attach(E, arr, NULL, cJSON_CreateObject());
+        add_raw_int(E, o, "n", a->n);
+        add_str(E, o, "type", a->type);
+        add_str(E, o, "number", a->number);
+        add_str(E, o, "title", a->title);
+        add_str(E, o, "issued_with", a->issued_with);
+        add_span(E, o, "span", a->span);
     }
 }
 
@@ -238,6 +255,7 @@ char *vb_document_to_json(const vb_document *doc, unsigned flags)
     emit_periods(&E, doc, root);
     emit_movements(&E, doc, root);
     emit_closing(&E, doc, root);
+    emit_attachments(&E, doc, root);
     cJSON *w = attach(&E, root, "warnings", cJSON_CreateArray());
     for (size_t i = 0; i < doc->warnings.n && w; i++) {
         cJSON *o = attach(&E, w, NULL, cJSON_CreateObject());

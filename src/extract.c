@@ -8,13 +8,18 @@
 
 #include "vb_internal.h"
 
-/* Order matters: the closing stage finds where the body ends (Nơi nhận,
- * signature), sections fill the body between the header and the closing,
+/* Order matters: headings of attached documents are found first, the
+ * closing stage finds where the body ends (Nơi nhận, signature) before
+ * the first document issued with it, the attachments after the closing
+ * are kept, sections fill the body between the header and the closing
+ * and each attachment,
  * and the extractors after the dates stage use its dates (citation dates,
  * deadlines, periods) and give them roles. */
 static const vb_stage *const stages[] = {
     &vb_stage_header,
+    &vb_stage_attachments,
     &vb_stage_closing,
+    &vb_stage_attachment_spans,
     &vb_stage_sections,
     &vb_stage_dates,
     &vb_stage_directives,
@@ -111,6 +116,7 @@ void vb_document_free(vb_document *doc)
     free(doc->header.issuer.v);
     free(doc->closing.recipients.v);
     free(doc->sections.v);
+    free(doc->attachments.v);
     free(doc->directives.v);
     free(doc->dates.v);
     free(doc->deadlines.v);

@@ -54,6 +54,9 @@ typedef struct {
 #define ZONE_BYTES 4000
 /* Where the first anchor may be: a header is at the top. */
 #define ANCHOR_LIMIT 30000
+/* Lines a header's motto may stand below its number line (two columns
+ * put one under the other, with the issuer and the date between). */
+#define MOTTO_BELOW_NUMBER 12
 /* A line at least this long is a text that lost its line breaks. */
 #define LONG_LINE 400
 
@@ -1147,6 +1150,16 @@ static void run(void *state, vb_document *doc)
     range motto = find_motto(st, doc, P_MOTTO, from, limit);
     range party = find_motto(st, doc, P_PARTY, from, limit);
     number_match num = find_number(st, doc, from, limit);
+    /* a motto far below the number is a form's in an annex ("Mẫu số 01"
+     * after the signature of a short text), not the header's */
+    range *mottos[] = {&nation, &motto, &party};
+    for (size_t k = 0; num.ok && k < 3; k++) {
+        size_t lines = 0;
+        for (size_t i = num.end; mottos[k]->ok && i < mottos[k]->start && lines <= MOTTO_BELOW_NUMBER; i++)
+            lines += t->fold[i] == '\n';
+        if (mottos[k]->ok && mottos[k]->start > num.end && lines > MOTTO_BELOW_NUMBER)
+            mottos[k]->ok = false;
+    }
     size_t anchor = (size_t)-1;
     if (nation.ok)
         anchor = nation.start;

@@ -22,7 +22,10 @@
  * its span.  Spans tile the body: the preamble runs
  * from 0 to the first section, every section runs to the start of the next
  * section that is not its descendant, the last ones to the closing, which
- * the closing stage found before this one ran.
+ * the closing stage found before this one ran.  Each attachment after the
+ * closing (attachments.c) gets a tree of its own in the same pass: a new
+ * outline where it starts, ids prefixed "A1/", its last sections ending
+ * where it ends.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -1254,9 +1257,17 @@ static size_t input_of_view(const vb_text *t, size_t fold_off)
     return vb_utf8_to_input(t, fold_off ? vb_fold_char_end(t, fold_off - 1) : 0);
 }
 
-static void run(void *st, vb_document *doc)
+/* A stretch of text with a tree of its own: the body, or an attachment
+ * (ids prefixed "A1/"). */
+typedef struct {
+    size_t lo, hi;              /* fold range */
+    size_t in_end;              /* input offset where it ends */
+    int attachment;             /* 0 = the body */
+} tree_range;
+
+/* The body between the header and the closing, then each attachment. */
+static size_t tree_ranges(const vb_document *doc, tree_range **out)
 {
-    state *S = st;
     const vb_text *t = &doc->text;
     size_t closing_start = doc->closing.span.start;
     if (closing_start > t->input_len || (closing_start == 0 && doc->closing.span.end == 0))
@@ -1264,6 +1275,23 @@ static void run(void *st, vb_document *doc)
     size_t body_end = doc->body_fold_end && doc->body_fold_end <= t->fold_len ? doc->body_fold_end
                                                                              : t->fold_len;
     size_t body_start = doc->header.fold_end <= t->fold_len ? doc->header.fold_end : 0;
+    tree_range *R = vb_xcalloc(doc->attachments.n + 1, sizeof *R);
+    R[0] = (tree_range){body_start, body_end, closing_start, 0};
+    for (size_t k = 0; k < doc->attachments.n; k++) {
+        const vb_attachment *a = &doc->attachments.v[k];
+        R[k + 1] = (tree_range){a->fold_start, a->fold_end, a->span.end, a->n};
+    }
+    *out = R;
+    return doc->attachments.n + 1;
+}
+
+static void run(void *st, vb_document *doc)
+{
+    state *S = st;
+    const vb_text *t = &doc->text;
+    tree_range *R;
+    size_t nr = tree_ranges(doc, &R), cur = 0;
+    size_t closing_start = R[0].in_end;
 
     vb_lines L;
     vb_lines_build(&L, doc, &S->ms.m[S->m_split], &S->ms.m[S->m_bullet], &S->ll);
@@ -1308,12 +1336,18 @@ static void run(void *st, vb_document *doc)
         size_t li = vb_lines_find(&L, rd.v[i].tok);
         const vb_line *ln = &L.v.v[li];
         size_t in_start = input_of_view(t, ln->start);
-        if (ln->start < body_start || ln->start >= body_end || in_start >= closing_start ||
-            (ln->flags & VB_LINE_TABLE)) {
+        /* the range the line is in; a new range starts a new outline */
+        size_t was = cur;
+        while (cur < nr && (ln->start >= R[cur].hi || in_start >= R[cur].in_end))
+            cur++;
+        if (cur != was)
+            memset(&O, 0, sizeof O);
+        if (cur >= nr || ln->start < R[cur].lo || (ln->flags & VB_LINE_TABLE)) {
             mark[li] = 1;
             i = j;
             continue;
         }
+        const char *prefix = R[cur].attachment ? vb_arena_printf(&doc->arena, "A%d/", R[cur].attachment) : "";
         int best = -1;
         fit bf, f;
         for (size_t k = i; k < j; k++) {
@@ -1341,7 +1375,7 @@ static void run(void *st, vb_document *doc)
             char seg[ID_MAX / 2];
             segment(S, r, &bf.f, parent, seg, sizeof seg);
             char *id = parent ? vb_arena_printf(&doc->arena, "%s.%s", doc->sections.v[parent->sec].id, seg)
-                              : vb_arena_strdup(&doc->arena, seg);
+                              : vb_arena_printf(&doc->arena, "%s%s", prefix, seg);
             /* an id given twice means the outline went astray (an annex
              * numbered like the body): the line stays body text */
             if (!idset_add(&ids, id)) {
@@ -1352,6 +1386,7 @@ static void run(void *st, vb_document *doc)
             memset(s, 0, sizeof *s);
             s->parent = parent ? parent->sec : -1;
             s->level = bf.keep + 1;
+            s->attachment = R[cur].attachment;
             s->id = id;
             if (S->lv[r->lv].rd == RD_PATH) {
                 char full[ID_MAX / 2];
@@ -1387,32 +1422,33 @@ static void run(void *st, vb_document *doc)
     }
 
     /* spans: a section ends where the next one at its level or above
-     * starts; what is still open ends at the closing */
+     * starts; what is still open ends where its range ends (the body at
+     * the closing, an attachment at the next one) */
     int open[MAX_DEPTH + 1];
     int nopen = 0;
-    for (size_t k = 0; k < doc->sections.n; k++) {
-        vb_section *s = &doc->sections.v[k];
-        while (nopen > 0 && doc->sections.v[open[nopen - 1]].level >= s->level) {
+    for (size_t k = 0; k <= doc->sections.n; k++) {
+        vb_section *s = k < doc->sections.n ? &doc->sections.v[k] : NULL;
+        while (nopen > 0 && (!s || doc->sections.v[open[nopen - 1]].attachment != s->attachment ||
+                             doc->sections.v[open[nopen - 1]].level >= s->level)) {
             vb_section *o = &doc->sections.v[open[--nopen]];
-            o->span.end = s->span.start;
-            o->fold_end = s->fold_start;
+            bool same = s && o->attachment == s->attachment;
+            const tree_range *r = &R[o->attachment];     /* R[n] is attachment n */
+            o->span.end = same ? s->span.start : r->in_end;
+            o->fold_end = same ? s->fold_start : r->hi;
         }
-        if (nopen <= MAX_DEPTH)
+        if (s && nopen <= MAX_DEPTH)
             open[nopen++] = (int)k;
     }
-    while (nopen > 0) {
-        vb_section *o = &doc->sections.v[open[--nopen]];
-        o->span.end = closing_start;
-        o->fold_end = body_end;
-    }
     doc->preamble.start = 0;
-    doc->preamble.end = doc->sections.n ? doc->sections.v[0].span.start : closing_start;
+    doc->preamble.end = doc->sections.n && !doc->sections.v[0].attachment ? doc->sections.v[0].span.start
+                                                                          : closing_start;
 
     free(ids.v);
     free(mark);
     free(sec_line.v);
     free(sec_reading.v);
     free(rd.v);
+    free(R);
     vb_lines_free(&L);
 }
 

@@ -7,9 +7,13 @@
  *   fold.c       UTF-8 text -> folded view + offset map
  *   lines.c      folded view -> classified lines (grammar-driven)
  *   header.c     header block (number, place, date, type, title, issuer)
- *   closing.c    where the closing starts; recipients, signer
+ *   attachments.c  headings of attached documents (candidates)
+ *   closing.c    where the closing starts (before the first issued
+ *                attachment); recipients, signer
+ *   attachments.c  the attachments after the closing, their spans; the
+ *                closing ends at the first
  *   sections.c   classified lines -> section tree and preamble, tiling
- *                [0, closing start)
+ *                [0, closing start); a tree per attachment
  *   directives.c / dates.c / deadlines.c / periods.c / movements.c
  *                extractors over the folded view
  *   emit_json.c  document -> JSON
@@ -211,7 +215,23 @@ typedef struct {
     vb_span span;               /* number .. end of last descendant */
     vb_span heading_span;       /* line of the number (or of the heading) */
     size_t fold_start, fold_end;
+    int attachment;             /* n of the attachment it belongs to, 0 = the body */
 } vb_section;
+
+/* A document carried after the main one's signature (attachments.c). */
+typedef struct {
+    int n;                      /* 1, 2, ... in text order */
+    const char *type;           /* "Kế hoạch", "Phụ lục", "Mẫu" (lexicon value) */
+    char *number;               /* its own number as written ("I", "01"), or NULL */
+    char *title;                /* or NULL */
+    char *issued_with;          /* number of the document it goes with, or NULL */
+    bool issued;                /* a heading with "kèm theo" under it: the main document ends before it */
+    bool typed;                 /* ... under a type line (a plan, a regulation), not an appendix's */
+    bool named_only;            /* "DANH SÁCH ..." alone: only right after the closing */
+    vb_span span;
+    size_t fold_start, fold_end;
+    size_t heading_fold;        /* its heading line (fold_start may be its own header block) */
+} vb_attachment;
 
 typedef struct {
     char *iso;
@@ -302,6 +322,9 @@ struct vb_document {
     VB_VEC(vb_section) sections;
     vb_closing closing;
     size_t body_fold_end;       /* fold offset where the closing starts (closing.c) */
+    /* Candidates after the header until the closing stage ran, then the
+     * attachments after the closing (attachments.c). */
+    VB_VEC(vb_attachment) attachments;
     VB_VEC(vb_directive) directives;
     VB_VEC(vb_date) dates;
     VB_VEC(vb_deadline) deadlines;
@@ -369,7 +392,9 @@ bool vb_in_ranges(const vb_fold_ranges *r, size_t pos);
 /* Stages, in pipeline order. */
 extern const vb_stage vb_stage_header;
 extern const vb_stage vb_stage_sections;
+extern const vb_stage vb_stage_attachments;
 extern const vb_stage vb_stage_closing;
+extern const vb_stage vb_stage_attachment_spans;
 extern const vb_stage vb_stage_dates;
 extern const vb_stage vb_stage_directives;
 extern const vb_stage vb_stage_deadlines;

@@ -6,8 +6,9 @@ usage: tests/corpus.py VANBAN CORPUS_DIR [-j N] [--max-report N]
 
 For each *.txt under CORPUS_DIR (recursively): exit status 0, no crash or
 sanitizer report, one valid JSON object per file in the order given,
-"source" and "bytes" right, the preamble, the top-level sections and the
-closing tile [0, size) exactly, every span inside [0, size] with start <=
+"source" and "bytes" right, the preamble, the top-level sections, the
+closing and the attachments tile [0, size) exactly, each attachment's
+sections inside it, every span inside [0, size] with start <=
 end, children inside their parents, every date an allowed ISO 8601 form
 (tests/vbtest.py: structure_problems).  Files go to vanban in batches (one
 process per batch, several batches in parallel).  Exit 77 (skipped) when
@@ -92,8 +93,11 @@ def main():
             continue
         for msg in vbtest.structure_problems(doc, size[f]):
             problems.append((f, msg))
-        for k in ("sections", "directives", "dates", "deadlines", "periods", "movements", "warnings"):
+        for k in ("sections", "directives", "dates", "deadlines", "periods", "movements", "attachments",
+                  "warnings"):
             counts[k] += len(doc.get(k) or [])
+        counts["with attachments"] += bool(doc.get("attachments"))
+        counts["attachment sections"] += sum(1 for s in doc.get("sections") or [] if s.get("attachment"))
         counts["with a header number"] += bool((doc.get("header") or {}).get("number"))
 
     mb = sum(size.values()) / 1e6

@@ -57,6 +57,11 @@ def sample_text():
         return f.read()
 
 
+def signed():
+    """A decision's body and signature: what attachments follow."""
+    return "QUYẾT ĐỊNH\nĐiều 1. Nội dung.\n\nNơi nhận:\n- Như trên;\n\nCHỦ TỊCH\n\nNguyễn Văn An\n\n"
+
+
 def invalid_utf8(n):
     rnd = random.Random(7)
     # no NUL (that is binary data), many lone continuation and lead bytes
@@ -72,6 +77,9 @@ def inputs():
         ("100k-numbered-lines", lambda f: numbered(int(100000 * f)).encode(), False),
         ("100k-headings", lambda f: headings(int(100000 * f)).encode(), False),
         ("every-line-I.", lambda f: b"I.\n" * int(1000000 * f), False),
+        ("50k-attachments", lambda f: (signed() + "Mẫu số 01\n1. Họ tên\n2. Địa chỉ\n" * int(50000 * f)).encode(), False),
+        ("100k-issued-headings", lambda f: "KẾ HOẠCH\n(Ban hành kèm theo Quyết định số 1/QĐ-UBND)\n".encode()
+         * int(100000 * f), False),
         ("1m-open-quotes", lambda f: "phong trào “".encode() * int(1000000 * f), False),
         ("ngay-ngay-ngay", lambda f: "ngày ".encode() * int(2000000 * f), False),
         ("invalid-utf8", lambda f: invalid_utf8(int(4e6 * f)), False),

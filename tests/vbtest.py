@@ -126,13 +126,22 @@ def iso_values(doc):
 
 
 def tiling_problem(doc, size):
-    """None when the preamble, the top-level sections and the closing are
-    contiguous and cover [0, size), else what is wrong."""
+    """None when the preamble, the top-level sections of the body, the
+    closing and the attachments are contiguous and cover [0, size), and
+    every attachment's top-level sections lie inside it in order; else
+    what is wrong."""
     parts = [("preamble", (doc.get("preamble") or {}).get("span"))]
     for s in doc.get("sections") or []:
-        if s.get("parent") is None:
+        if s.get("parent") is None and not s.get("attachment"):
             parts.append(("section %s" % s.get("id"), s.get("span")))
     parts.append(("closing", (doc.get("closing") or {}).get("span")))
+    atts = doc.get("attachments")
+    if not isinstance(atts, list):
+        return "no attachments array"
+    for i, a in enumerate(atts):
+        if a.get("n") != i + 1:
+            return "attachment %d has n %r" % (i + 1, a.get("n"))
+        parts.append(("attachment %d" % (i + 1), a.get("span")))
     at, prev = 0, "start of file"
     for name, sp in parts:
         if not is_span(sp):
@@ -143,7 +152,18 @@ def tiling_problem(doc, size):
             return "%s ends before it starts: %r" % (name, sp)
         at, prev = sp[1], name
     if at != size:
-        return "the closing ends at %d, the file has %d bytes" % (at, size)
+        return "%s ends at %d, the file has %d bytes" % (prev, at, size)
+    for s in doc.get("sections") or []:
+        n = s.get("attachment")
+        if not n:
+            continue
+        if not isinstance(n, int) or not 1 <= n <= len(atts):
+            return "section %s names attachment %r" % (s.get("id"), n)
+        if not str(s.get("id", "")).startswith("A%d/" % n):
+            return "section %s of attachment %d lacks the prefix A%d/" % (s.get("id"), n, n)
+        sp, asp = s.get("span"), atts[n - 1].get("span")
+        if is_span(sp) and not asp[0] <= sp[0] <= sp[1] <= asp[1]:
+            return "section %s %r is outside attachment %d %r" % (s.get("id"), sp, n, asp)
     return None
 
 

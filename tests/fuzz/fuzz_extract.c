@@ -3,7 +3,8 @@
  * and the JSON emitter, checking the invariants every output must keep
  * whatever the input (shared/spec/EXTRACTION.md):
  *   - the JSON parses and is an object;
- *   - preamble, top-level sections and closing tile [0, len) exactly;
+ *   - preamble, top-level sections of the body, closing and attachments
+ *     tile [0, len) exactly; an attachment's sections lie inside it;
  *   - every span lies in [0, len) with start <= end, every child section
  *     inside its parent, sections in document order;
  *   - warning offsets lie in [0, len].
@@ -55,13 +56,31 @@ static void check_doc(const vb_document *doc, size_t len)
                 fail("section outside its parent", s->span.start, s->span.end, len);
             continue;
         }
+        if (s->attachment) {
+            if (s->attachment < 1 || (size_t)s->attachment > doc->attachments.n)
+                fail("section of no attachment", s->span.start, s->span.end, len);
+            vb_span a = doc->attachments.v[s->attachment - 1].span;
+            if (s->span.start < a.start || s->span.end > a.end)
+                fail("section outside its attachment", s->span.start, s->span.end, len);
+            continue;
+        }
         if (s->span.start != at)
             fail("gap or overlap before a top section", at, s->span.start, len);
         at = s->span.end;
     }
     check_span("closing", doc->closing.span, len);
-    if (doc->closing.span.start != at || doc->closing.span.end != len)
-        fail("closing does not finish the tiling", doc->closing.span.start, doc->closing.span.end, len);
+    if (doc->closing.span.start != at)
+        fail("closing does not follow the body", doc->closing.span.start, doc->closing.span.end, len);
+    at = doc->closing.span.end;
+    for (size_t i = 0; i < doc->attachments.n; i++) {
+        const vb_attachment *a = &doc->attachments.v[i];
+        check_span("attachment", a->span, len);
+        if (a->span.start != at || a->n != (int)i + 1)
+            fail("attachments do not follow the closing", a->span.start, a->span.end, len);
+        at = a->span.end;
+    }
+    if (at != len)
+        fail("closing and attachments do not finish the tiling", at, len, len);
     check_span("header", doc->header.span, len);
     if (doc->header.number)
         check_span("header number", doc->header.number_span, len);
