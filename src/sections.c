@@ -40,7 +40,7 @@
 #define MAX_ALPHA 32            /* letters of an alphabet */
 #define ID_MAX 160              /* bytes of a section id */
 
-typedef enum { RD_ROMAN, RD_NUMBER, RD_PATH, RD_LETTER } reader;
+typedef enum { RD_ROMAN, RD_NUMBER, RD_PATH, RD_LETTER, RD_CAPITAL } reader;
 
 typedef struct {
     const char *name;           /* the level's name (lexicon key) */
@@ -55,7 +55,7 @@ typedef struct {
     level_def lv[MAX_LEVELS];
     size_t nlv;
     size_t m_split, m_bullet, m_lead_in, m_topic;
-    const vb_lexicon *roles, *ordinals, *open_words;
+    const vb_lexicon *roles, *ordinals, *open_words, *ocr_digits;
     int32_t alpha[2][MAX_ALPHA];
     size_t nalpha[2];
     long title_max_words, caps_max_words, named_max_outside, heading_max_chars;
@@ -94,6 +94,8 @@ static bool parse_level(level_def *d, const char *name, const char *val)
         d->rd = RD_PATH;
     else if (!strcmp(rd, "letter"))
         d->rd = RD_LETTER;
+    else if (!strcmp(rd, "capital"))
+        d->rd = RD_CAPITAL;
     else
         return false;
     for (const char *p = val + used; *p;) {
@@ -185,6 +187,7 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->nalpha[1] = la ? parse_alphabet(S->alpha[1], la) : 0;
     S->roles = vb_grammar_lexicon(g, "sections.roles");
     S->ordinals = vb_grammar_lexicon(g, "sections.ordinals");
+    S->ocr_digits = vb_grammar_lexicon(g, "sections.ocr_digits");
     S->open_words = vb_grammar_lexicon(g, "sections.open_words");
     const vb_lexicon *lim = vb_grammar_lexicon(g, "sections.limits");
     S->title_max_words = limit(lim, "title_max_words", 20);
@@ -231,6 +234,11 @@ typedef struct {
     char norm[8];               /* the numeral with look-alikes replaced */
     int32_t letter;             /* letter as printed, lower case */
     int32_t letter_orig;        /* letter as printed */
+    bool damaged;               /* OCR marks: stray marks before it, ',' ':' '-'
+                                 * or '..' for the dot, a letter for a digit,
+                                 * glued to its title */
+    bool headlike;              /* the line looks like a title: short, no
+                                 * final stop, a capital after the number */
 } reading;
 
 /* A roman numeral, with OCR look-alikes (1, l, |) noted. */
@@ -247,6 +255,37 @@ static bool read_roman(reading *r, const char *t, size_t len)
     return r->c[0] > 0 || r->ocr;
 }
 
+/* Does the number carry OCR damage?  Marks before it on its line, a
+ * separator other than '.' or ')' (the grammar allows ',' ':' '-' '..'
+ * '}' for it), a comma inside a path, or a title glued to it.  Levels
+ * named by a word (Điều 1:, Chương I -) have their own separators. */
+static bool damaged_number(const vb_document *doc, const char *v, const reading *r)
+{
+    size_t ls = r->tok;
+    while (ls > 0 && v[ls - 1] != '\n')
+        ls--;
+    for (size_t i = ls; i < r->tok; i++)
+        if (v[i] != ' ' && v[i] != '\t')
+            return true;
+    size_t dots = 0;
+    for (size_t i = r->tok; i < r->tok_end; i++)
+        if (v[i] == ',')
+            return true;
+    for (size_t i = r->tok_end; i < r->rest; i++) {
+        if (v[i] == '.')
+            dots++;
+        else if (v[i] != ' ' && v[i] != '\t' && v[i] != ')')
+            return true;
+    }
+    if (dots > 1)
+        return true;
+    /* glued: "I.MỤC" */
+    if (r->rest < doc->text.fold_len && r->rest > r->tok_end && v[r->rest - 1] != ' ' &&
+        v[r->rest - 1] != '\t' && isalpha((unsigned char)v[r->rest]))
+        return true;
+    return false;
+}
+
 /* Reads the token; false when it cannot be a number of this level. */
 static bool read_token(const state *S, const vb_document *doc, const char *v, reading *r)
 {
@@ -256,6 +295,8 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
     r->n = 1;
     if (!len)
         return false;
+    if (d->rd != RD_NUMBER)
+        r->damaged = damaged_number(doc, v, r);
     bool digits = true, romanish = len < sizeof r->norm;
     for (size_t i = 0; i < len; i++) {
         digits &= isdigit((unsigned char)t[i]) != 0;
@@ -266,8 +307,15 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
         int n = 0;
         long cur = 0;
         bool any = false;
+        /* "T." for "1.": a letter OCR prints for the digit */
+        if (!isdigit((unsigned char)t[0])) {
+            const char *o = S->ocr_digits ? vb_lexicon_get(S->ocr_digits, t, len) : NULL;
+            r->c[0] = o ? strtol(o, NULL, 10) : 0;
+            r->damaged = true;
+            return r->c[0] > 0;
+        }
         for (size_t i = 0; i <= len; i++) {
-            if (i == len || t[i] == '.') {
+            if (i == len || t[i] == '.' || t[i] == ',') {
                 if (!any || n >= MAX_PATH)
                     return false;
                 r->c[n++] = cur;
@@ -285,7 +333,8 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
         r->n = n;
         return true;
     }
-    case RD_LETTER: {
+    case RD_LETTER:
+    case RD_CAPITAL: {
         if (len != 1)
             return false;
         size_t u = doc->text.fold_map[r->tok];
@@ -295,6 +344,10 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
             return false;
         r->letter_orig = cp;
         r->letter = utf8proc_tolower(cp);
+        /* a capital part is printed in capitals ("A. PHẦN CHUNG"), never
+         * damaged, and not the letter a fold made of "Đ" or "Ă" */
+        if (d->rd == RD_CAPITAL)
+            return cp >= 'A' && cp <= 'Z' && !r->damaged;
         return true;
     }
     case RD_NUMBER:
@@ -321,10 +374,60 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
             memcpy(buf + 1, t, len);
             return read_roman(r, buf, len + 1);
         }
-        return romanish && read_roman(r, t, len);
+        return len < sizeof r->norm && read_roman(r, t, len);
     }
     }
     return false;
+}
+
+static size_t count_pairs(const char *s, size_t a, size_t b);
+
+/* What the line says about reading r: headlike (a title after the number:
+ * a capital letter, no final stop, a title's length), and whether it may
+ * be read at all: a damaged number needs a title or item after it that
+ * starts like one (not "1, 2, 3" in a sentence), a capital part a title
+ * in capitals or in bold ("A. PHẦN CHUNG", "**A. Danh mục …"; not the
+ * initial of "A. Nguyễn Văn An"). */
+static bool line_allows(const state *S, const vb_document *doc, const vb_lines *L, size_t li, reading *r)
+{
+    const char *v = L->view;
+    const vb_line *ln = &L->v.v[li];
+    const vb_text *t = &doc->text;
+    size_t a = r->rest;
+    while (a < ln->text_end && (v[a] == ' ' || v[a] == '\t'))
+        a++;
+    bool alpha = a < ln->text_end && isalpha((unsigned char)v[a]);
+    bool upper = alpha && vb_orig_case(t, a) > 0;
+    size_t words = 0;
+    for (size_t i = a; i < ln->text_end; i++)
+        words += v[i] != ' ' && (i == a || v[i - 1] == ' ');
+    bool caps = (ln->flags & VB_LINE_CAPS) != 0;
+    r->headlike = upper && !(ln->flags & VB_LINE_STOP) &&
+                  (long)words <= (caps ? S->caps_max_words : S->title_max_words);
+    const level_def *d = &S->lv[r->lv];
+    if (r->damaged) {
+        if (!(d->rd == RD_LETTER ? alpha : upper))
+            return false;
+        /* "Phụ lục" / "I, Phụ lục II": a damaged roman is a title in
+         * capitals; and no damaged number goes on a sentence the line
+         * above leaves open at full width */
+        if (d->rd == RD_ROMAN && !caps)
+            return false;
+        const vb_line *p = li ? &L->v.v[li - 1] : NULL;
+        if (p && (p->flags & VB_LINE_LONG) &&
+            !(p->flags & (VB_LINE_BLANK | VB_LINE_STOP | VB_LINE_CAPS | VB_LINE_TABLE)))
+            return false;
+    }
+    /* "A. Nguyễn Văn An": an upper-case letter with a dot is an initial
+     * unless it opens a title, as a capital part does */
+    bool initial = d->rd == RD_LETTER && r->letter_orig != r->letter && r->tok_end < r->rest &&
+                   v[r->tok_end] == '.';
+    if (d->rd == RD_CAPITAL || initial) {
+        size_t u_line = ln->start ? vb_fold_char_end(t, ln->start - 1) : 0;
+        bool bold = count_pairs(t->utf8, u_line, t->fold_map[r->tok]) % 2 == 1;
+        return (upper || initial) && (caps || bold);
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------- outline */
@@ -357,15 +460,17 @@ static int alpha_index(const state *S, int a, int32_t cp)
     return -1;
 }
 
-/* Does letter `next` follow `prev`?  *as is the letter it stands for. */
-static bool letter_follows(const state *S, int32_t prev, int32_t next, int32_t *as)
+/* Does letter `next` follow `prev` (with up to `gap` letters skipped)?
+ * *as is the letter it stands for. */
+static bool letter_follows(const state *S, int32_t prev, int32_t next, long gap, int32_t *as)
 {
     for (int a = 0; a < 2; a++) {
         int i = alpha_index(S, a, prev);
-        if (i >= 0 && (size_t)i + 1 < S->nalpha[a] && S->alpha[a][i + 1] == next) {
-            *as = next;
-            return true;
-        }
+        for (long k = 1; i >= 0 && k <= gap + 1 && (size_t)i + (size_t)k < S->nalpha[a]; k++)
+            if (S->alpha[a][i + k] == next) {
+                *as = next;
+                return true;
+            }
     }
     /* a d) where đ) is due: đ that lost its bar (OCR, no diacritics) */
     if (prev == 'd' && next == 'd' && alpha_index(S, 0, 0x111) >= 0) {
@@ -385,6 +490,7 @@ static bool is_first(const state *S, const outline *O, const reading *r, bool co
             return r->n == 1 || (r->n == 2 && r->c[1] == 1);
         return false;
     case RD_LETTER:
+    case RD_CAPITAL:
         return S->nalpha[0] && r->letter == S->alpha[0][0];
     case RD_ROMAN:
     case RD_NUMBER:
@@ -406,13 +512,16 @@ static bool eq_prefix(const long *a, const long *b, int k)
 
 /* A path reading against the path frame st[i] and the numbers it
  * implies above it (2.1 written without a 2. line implies 2). */
-static bool path_fit(const outline *O, int i, const reading *r, fit *out)
+static bool path_fit(const outline *O, int i, const reading *r, long gap, fit *out)
 {
     const frame *f = &O->st[i];
     int M = f->n, L = r->n;
     int kmin = i > 0 && O->st[i - 1].lv == f->lv ? O->st[i - 1].n + 1 : 1;
+    /* a clean number of a title may skip one OCR lost ("1." "2-" "3.") */
+    long g = r->damaged || !r->headlike ? 0 : gap;
     for (int k = M; k >= kmin; k--) {
-        bool sib = L == k && eq_prefix(r->c, f->c, k - 1) && r->c[k - 1] == f->c[k - 1] + 1;
+        bool sib = L == k && eq_prefix(r->c, f->c, k - 1) && r->c[k - 1] > f->c[k - 1] &&
+                   r->c[k - 1] <= f->c[k - 1] + 1 + g;
         bool child = k == M && L == M + 1 && eq_prefix(r->c, f->c, M) && r->c[M] == 1;
         bool implied = L == k + 1 && eq_prefix(r->c, f->c, k - 1) && r->c[k - 1] == f->c[k - 1] + 1 &&
                        r->c[k] == 1;
@@ -427,8 +536,10 @@ static bool path_fit(const outline *O, int i, const reading *r, fit *out)
 static bool sibling_fit(const state *S, const frame *f, const reading *r, frame *nf)
 {
     const level_def *d = &S->lv[r->lv];
-    if (d->rd == RD_LETTER)
-        return letter_follows(S, f->letter, r->letter, &nf->letter);
+    /* a letter lost to OCR ("c)" read as "e)" or not at all) leaves a gap
+     * the next clean letter in a title-like line goes on over */
+    if (d->rd == RD_LETTER || d->rd == RD_CAPITAL)
+        return letter_follows(S, f->letter, r->letter, r->damaged || !r->headlike ? 0 : 1, &nf->letter);
     long want = f->c[0] + 1;
     if (d->rd == RD_ROMAN || (d->rd == RD_NUMBER && r->roman_tok)) {
         if (r->ocr) {
@@ -441,8 +552,21 @@ static bool sibling_fit(const state *S, const frame *f, const reading *r, frame 
             }
             if (!r->c[0])
                 return false;
+            /* a damaged numeral of a title that reads as one already
+             * passed ("HI." after "IV."): the one the sequence wants */
+            if (r->c[0] < want && r->caps && !r->damaged && want <= VB_ROMAN_MAX) {
+                nf->c[0] = want;
+                return true;
+            }
             /* "111." after "I.": III, with II skipped like a canonical one */
         }
+    }
+    /* a comma or a stray mark: only the number the sequence wants */
+    if (r->damaged) {
+        if (r->c[0] != want)
+            return false;
+        nf->c[0] = want;
+        return true;
     }
     /* a part numbered like the one before it ("IV. PHÂN CÔNG …", "IV. TỔ
      * CHỨC THỰC HIỆN"): a typo for the next one when it is a title too */
@@ -475,7 +599,7 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
         out->depth = O->n - 1 - i;
         if (f->lv == r->lv) {
             if (d->rd == RD_PATH) {
-                if (path_fit(O, i, r, out))
+                if (path_fit(O, i, r, S->roman_gap, out))
                     return true;
                 passed_same = true;
                 continue;
@@ -497,7 +621,7 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
     if (O->n == 0) {
         /* the first item: numbering starts at 1 (or as allowed) */
         if (is_first(S, O, r, false) || (d->start_max && r->c[0] > 0 && r->c[0] <= d->start_max &&
-                                         d->rd != RD_PATH && d->rd != RD_LETTER)) {
+                                         d->rd != RD_PATH && d->rd != RD_LETTER && !r->damaged)) {
             out->keep = 0;
             return true;
         }
@@ -505,7 +629,8 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
     }
     /* a level above everything open starts a new outline (what came
      * before was a numbered list in the preamble) */
-    if (!passed_same && d->rank < S->lv[O->st[0].lv].rank && is_first(S, O, r, false)) {
+    if (!passed_same && d->rank < S->lv[O->st[0].lv].rank && is_first(S, O, r, false) && !r->damaged &&
+        d->rd != RD_CAPITAL) {
         out->keep = 0;
         return true;
     }
@@ -1211,6 +1336,17 @@ static bool idset_add(idset *S, const char *id)
     }
 }
 
+/* The innermost fit wins, a clean number over an OCR'd numeral ("l."
+ * is I) over a damaged number ("l." is no 1. there); a capital
+ * part that continues its sequence over the letter item the same line
+ * could be ("B. NỘI DUNG" after "a) …" under "A. …"). */
+static int reading_score(const state *S, const reading *r, const fit *f)
+{
+    if (S->lv[r->lv].rd == RD_CAPITAL)
+        return -1;
+    return f->depth * 4 + (r->damaged ? 2 : 0) + (r->ocr ? 1 : 0);
+}
+
 static int cmp_reading(const void *x, const void *y)
 {
     const reading *a = x, *b = y;
@@ -1231,6 +1367,8 @@ static void segment(const state *S, const reading *r, const frame *nf, const fra
         size_t o = 0;
         for (int i = from; i < nf->n && o < cap; i++)
             o += (size_t)snprintf(buf + o, cap - o, i > from ? ".%ld" : "%ld", nf->c[i]);
+    } else if (d->rd == RD_CAPITAL) {
+        snprintf(buf, cap, "%c", (char)r->letter_orig);
     } else if (d->rd == RD_LETTER) {
         /* a bare d standing for đ is written đ: ids stay unique */
         int32_t cp = nf->letter == 0x111 && r->letter == 'd' ? (r->letter_orig == 'D' ? 0x110 : 0x111)
@@ -1324,13 +1462,14 @@ static void run(void *st, vb_document *doc)
             if (S->lv[rd.v[k].lv].rd != RD_NUMBER &&
                 wrapped_word(doc, &L, mark, li, &rd.v[k], S->lv[rd.v[k].lv].rd == RD_ROMAN, S->lead_max_lines))
                 continue;
+            if (!line_allows(S, doc, &L, li, &rd.v[k]))
+                continue;
             /* a line that looks numbered (1: ends a title above it) */
             mark[li] = 1;
             rd.v[k].caps = (ln->flags & VB_LINE_CAPS) != 0;
             if (!find_fit(S, &O, &rd.v[k], &f))
                 continue;
-            int score = f.depth * 2 + (rd.v[k].ocr ? 1 : 0);
-            if (best < 0 || score < bf.depth * 2 + (rd.v[best].ocr ? 1 : 0)) {
+            if (best < 0 || reading_score(S, &rd.v[k], &f) < reading_score(S, &rd.v[best], &bf)) {
                 best = (int)k;
                 bf = f;
             }
