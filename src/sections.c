@@ -54,7 +54,7 @@ typedef struct {
     vb_matchers ms;             /* one per level, then split, bullet */
     level_def lv[MAX_LEVELS];
     size_t nlv;
-    size_t m_split, m_bullet, m_lead_in, m_topic;
+    size_t m_split, m_bullet, m_lead_in, m_topic, m_table_head;
     const vb_lexicon *roles, *ordinals, *open_words, *ocr_digits;
     int32_t alpha[2][MAX_ALPHA];
     size_t nalpha[2];
@@ -148,7 +148,7 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
         free(S);
         return NULL;
     }
-    char **names = vb_xcalloc(levels->n + 5, sizeof *names);
+    char **names = vb_xcalloc(levels->n + 6, sizeof *names);
     for (size_t i = 0; i < levels->n; i++) {
         if (!parse_level(&S->lv[i], levels->entries[i].key, levels->entries[i].value)) {
             snprintf(err, err_size, "%s:%d: sections.levels: expected 'NAME = RANK READER [continues] [start=N]'",
@@ -168,11 +168,13 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->m_bullet = S->nlv + 1;
     S->m_lead_in = S->nlv + 2;
     S->m_topic = S->nlv + 3;
+    S->m_table_head = S->nlv + 4;
     names[S->nlv] = (char *)"sections.split";
     names[S->nlv + 1] = (char *)"sections.bullet";
     names[S->nlv + 2] = (char *)"sections.lead_in";
     names[S->nlv + 3] = (char *)"sections.topic_lead";
-    names[S->nlv + 4] = NULL;
+    names[S->nlv + 4] = (char *)"sections.table_head";
+    names[S->nlv + 5] = NULL;
     bool ok = vb_matchers_init(&S->ms, g, "sections", (const char *const *)names, err, err_size);
     for (size_t i = 0; i < S->nlv; i++)
         free(names[i]);
@@ -207,6 +209,8 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->ll.split_min = (size_t)limit(lim, "split_min", 160);
     S->ll.split_always = (size_t)limit(lim, "split_always", 6000);
     S->short_first_pct = (unsigned)limit(lim, "short_first_pct", 55);
+    S->ll.table_max_lines = (size_t)limit(lim, "table_max_lines", 400);
+    S->ll.table_head = &S->ms.m[S->m_table_head];
     return S;
 }
 
@@ -383,7 +387,8 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
 static size_t count_pairs(const char *s, size_t a, size_t b);
 
 /* What the line says about reading r: headlike (a title after the number:
- * a capital letter, no final stop, a title's length), and whether it may
+ * a capital letter, no final stop, a title's length, not a full-width
+ * line that wraps on), and whether it may
  * be read at all: a damaged number needs a title or item after it that
  * starts like one (not "1, 2, 3" in a sentence), a capital part a title
  * in capitals or in bold ("A. PHẦN CHUNG", "**A. Danh mục …"; not the
@@ -402,7 +407,8 @@ static bool line_allows(const state *S, const vb_document *doc, const vb_lines *
     for (size_t i = a; i < ln->text_end; i++)
         words += v[i] != ' ' && (i == a || v[i - 1] == ' ');
     bool caps = (ln->flags & VB_LINE_CAPS) != 0;
-    r->headlike = upper && !(ln->flags & VB_LINE_STOP) &&
+    bool wraps = (ln->flags & VB_LINE_LONG) && li + 1 < L->v.n && (L->v.v[li + 1].flags & VB_LINE_LOWER);
+    r->headlike = upper && !(ln->flags & VB_LINE_STOP) && !wraps &&
                   (long)words <= (caps ? S->caps_max_words : S->title_max_words);
     const level_def *d = &S->lv[r->lv];
     if (r->damaged) {
