@@ -243,6 +243,7 @@ typedef struct {
                                  * glued to its title */
     bool headlike;              /* the line looks like a title: short, no
                                  * final stop, a capital after the number */
+    bool lead_i;                /* a "1." title that the next title shows to be I. */
 } reading;
 
 /* A roman numeral, with OCR look-alikes (1, l, |) noted. */
@@ -403,6 +404,12 @@ static bool line_allows(const state *S, const vb_document *doc, const vb_lines *
         a++;
     bool alpha = a < ln->text_end && isalpha((unsigned char)v[a]);
     bool upper = alpha && vb_orig_case(t, a) > 0;
+    /* "**2:**" / "Thời gian …": the title on the next line */
+    if (a >= ln->text_end && li + 1 < L->v.n) {
+        const vb_line *nx = &L->v.v[li + 1];
+        alpha = upper = !(nx->flags & (VB_LINE_BLANK | VB_LINE_LOWER | VB_LINE_BULLET)) && nx->text < nx->text_end &&
+                        isalpha((unsigned char)v[nx->text]);
+    }
     size_t words = 0;
     for (size_t i = a; i < ln->text_end; i++)
         words += v[i] != ' ' && (i == a || v[i - 1] == ' ');
@@ -415,12 +422,15 @@ static bool line_allows(const state *S, const vb_document *doc, const vb_lines *
         if (!(d->rd == RD_LETTER ? alpha : upper))
             return false;
         /* "Phụ lục" / "I, Phụ lục II": a damaged roman is a title in
-         * capitals; and no damaged number goes on a sentence the line
-         * above leaves open at full width */
+         * capitals; and no number with a comma or colon goes on a
+         * sentence the line above leaves open at full width */
         if (d->rd == RD_ROMAN && !caps)
             return false;
+        bool comma = false;
+        for (size_t i = r->tok; i < r->rest; i++)
+            comma |= v[i] == ',' || v[i] == ':' || v[i] == '-';
         const vb_line *p = li ? &L->v.v[li - 1] : NULL;
-        if (p && (p->flags & VB_LINE_LONG) &&
+        if (comma && p && (p->flags & VB_LINE_LONG) &&
             !(p->flags & (VB_LINE_BLANK | VB_LINE_STOP | VB_LINE_CAPS | VB_LINE_TABLE)))
             return false;
     }
@@ -567,8 +577,9 @@ static bool sibling_fit(const state *S, const frame *f, const reading *r, frame 
             /* "111." after "I.": III, with II skipped like a canonical one */
         }
     }
-    /* a comma or a stray mark: only the number the sequence wants */
-    if (r->damaged) {
+    /* a comma or a stray mark: only the number the sequence wants (or a
+     * title numbered like the one before it, below) */
+    if (r->damaged && !(d->rd == RD_ROMAN && !r->ocr && r->caps && r->c[0] == f->c[0])) {
         if (r->c[0] != want)
             return false;
         nf->c[0] = want;
@@ -1348,7 +1359,7 @@ static bool idset_add(idset *S, const char *id)
  * could be ("B. NỘI DUNG" after "a) …" under "A. …"). */
 static int reading_score(const state *S, const reading *r, const fit *f)
 {
-    if (S->lv[r->lv].rd == RD_CAPITAL)
+    if (S->lv[r->lv].rd == RD_CAPITAL || r->lead_i)
         return -1;
     return f->depth * 4 + (r->damaged ? 2 : 0) + (r->ocr ? 1 : 0);
 }
@@ -1396,6 +1407,32 @@ static void segment(const state *S, const reading *r, const frame *nf, const fra
 static size_t input_of_view(const vb_text *t, size_t fold_off)
 {
     return vb_utf8_to_input(t, fold_off ? vb_fold_char_end(t, fold_off - 1) : 0);
+}
+
+/* "1. MỤC ĐÍCH" opening the outline in capitals is arabic 1, or a roman I
+ * that OCR read as a digit: the next title in capitals decides.  A "2."
+ * there says arabic; a roman II ("II.", "I1.", "11.", "H.") says I. */
+static bool one_is_roman(const state *S, const vb_document *doc, const vb_lines *L, const reading *rd, size_t n,
+                         size_t from)
+{
+    for (size_t k = from; k < n; k++) {
+        const reading *r = &rd[k];
+        const level_def *d = &S->lv[r->lv];
+        if (d->rd != RD_ROMAN && d->rd != RD_PATH)
+            continue;
+        const vb_line *ln = &L->v.v[vb_lines_find(L, r->tok)];
+        if (!(ln->flags & VB_LINE_CAPS) || ln->start >= doc->body_fold_end)
+            continue;
+        if (d->rd == RD_PATH && r->n == 1 && r->c[0] == 2 && !r->damaged)
+            return false;
+        if (d->rd == RD_ROMAN) {
+            vb_roman rm = {r->c[0], r->ocr, r->ocr_digit, {0}};
+            memcpy(rm.norm, r->norm, sizeof rm.norm);
+            if (vb_roman_means(&rm, 2))
+                return true;
+        }
+    }
+    return false;
 }
 
 static void run(void *st, vb_document *doc)
@@ -1473,6 +1510,11 @@ static void run(void *st, vb_document *doc)
             /* a line that looks numbered (1: ends a title above it) */
             mark[li] = 1;
             rd.v[k].caps = (ln->flags & VB_LINE_CAPS) != 0;
+            if (O.n == 0 && S->lv[rd.v[k].lv].rd == RD_ROMAN && rd.v[k].ocr_digit && rd.v[k].caps &&
+                !strcmp(rd.v[k].norm, "i") && one_is_roman(S, doc, &L, rd.v, rd.n, j)) {
+                rd.v[k].lead_i = true;
+                rd.v[k].ocr = rd.v[k].ocr_digit = false;
+            }
             if (!find_fit(S, &O, &rd.v[k], &f))
                 continue;
             if (best < 0 || reading_score(S, &rd.v[k], &f) < reading_score(S, &rd.v[best], &bf)) {
