@@ -291,6 +291,17 @@ static bool damaged_number(const vb_document *doc, const char *v, const reading 
     return false;
 }
 
+/* The same for a level named by a word, whose own separators are '.',
+ * ':' and '-': a comma ("Điều 2, Đối tượng") or a glued title. */
+static bool word_number_damaged(const vb_document *doc, const char *v, const reading *r)
+{
+    for (size_t i = r->tok_end; i < r->rest; i++)
+        if (v[i] == ',')
+            return true;
+    return r->rest < doc->text.fold_len && r->rest > r->tok_end && v[r->rest - 1] == '.' &&
+           isalpha((unsigned char)v[r->rest]);
+}
+
 /* Reads the token; false when it cannot be a number of this level. */
 static bool read_token(const state *S, const vb_document *doc, const char *v, reading *r)
 {
@@ -302,6 +313,8 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
         return false;
     if (d->rd != RD_NUMBER)
         r->damaged = damaged_number(doc, v, r);
+    else
+        r->damaged = word_number_damaged(doc, v, r);
     bool digits = true, romanish = len < sizeof r->norm;
     for (size_t i = 0; i < len; i++) {
         digits &= isdigit((unsigned char)t[i]) != 0;
@@ -414,7 +427,11 @@ static bool line_allows(const state *S, const vb_document *doc, const vb_lines *
     for (size_t i = a; i < ln->text_end; i++)
         words += v[i] != ' ' && (i == a || v[i - 1] == ' ');
     bool caps = (ln->flags & VB_LINE_CAPS) != 0;
-    bool wraps = (ln->flags & VB_LINE_LONG) && li + 1 < L->v.n && (L->v.v[li + 1].flags & VB_LINE_LOWER);
+    /* a full-width line whose sentence goes on in lower case on the next
+     * (not a next item "c) Đối tượng …") */
+    const vb_line *nx = li + 1 < L->v.n ? &L->v.v[li + 1] : NULL;
+    bool wraps = (ln->flags & VB_LINE_LONG) && nx && (nx->flags & VB_LINE_LOWER) &&
+                 !(nx->text + 1 < nx->text_end && v[nx->text + 1] == ')');
     r->headlike = upper && !(ln->flags & VB_LINE_STOP) && !wraps &&
                   (long)words <= (caps ? S->caps_max_words : S->title_max_words);
     const level_def *d = &S->lv[r->lv];
@@ -500,6 +517,15 @@ static bool is_first(const state *S, const outline *O, const reading *r, bool co
 {
     const level_def *d = &S->lv[r->lv];
     long last = O->last[r->lv];
+    /* the first item lost to OCR: a clean title numbered 2 ("Điều 2.",
+     * "2. Giải pháp", "b) Kiểm tra") opens the level inside an open item */
+    if (cont && r->headlike && !r->damaged && !r->ocr && S->roman_gap > 0) {
+        if ((d->rd == RD_LETTER || d->rd == RD_CAPITAL) && S->nalpha[0] > 1 && r->letter == S->alpha[0][1])
+            return true;
+        if (d->rd != RD_LETTER && d->rd != RD_CAPITAL && r->c[0] == 2 && r->n == 1 &&
+            (d->rd == RD_PATH || !d->continues || last == 0))
+            return true;
+    }
     switch (d->rd) {
     case RD_PATH:
         if (r->c[0] == 1 || (cont && d->continues && last > 0 && r->c[0] == last + 1))
