@@ -458,7 +458,9 @@ static bool line_allows(const state *S, const vb_document *doc, const vb_lines *
     if (d->rd == RD_CAPITAL || initial) {
         size_t u_line = ln->start ? vb_fold_char_end(t, ln->start - 1) : 0;
         bool bold = count_pairs(t->utf8, u_line, t->fold_map[r->tok]) % 2 == 1;
-        return (upper || initial) && (caps || bold);
+        /* "A." alone, its title in capitals on the next line */
+        bool next_caps = a >= ln->text_end && li + 1 < L->v.n && (L->v.v[li + 1].flags & VB_LINE_CAPS);
+        return (upper || initial) && (caps || bold || next_caps);
     }
     return true;
 }
