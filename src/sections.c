@@ -47,6 +47,7 @@ typedef struct {
     int rank;
     reader rd;
     bool continues;
+    bool arabic;                /* numbers are digits: an l or i is an OCR'd 1 */
     long start_max;
 } level_def;
 
@@ -103,6 +104,8 @@ static bool parse_level(level_def *d, const char *name, const char *val)
             p++;
         if (!strncmp(p, "continues", 9))
             d->continues = true;
+        else if (!strncmp(p, "arabic", 6))
+            d->arabic = true;
         else if (!strncmp(p, "start=", 6))
             d->start_max = strtol(p + 6, NULL, 10);
         else if (*p)
@@ -151,7 +154,7 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     char **names = vb_xcalloc(levels->n + 6, sizeof *names);
     for (size_t i = 0; i < levels->n; i++) {
         if (!parse_level(&S->lv[i], levels->entries[i].key, levels->entries[i].value)) {
-            snprintf(err, err_size, "%s:%d: sections.levels: expected 'NAME = RANK READER [continues] [start=N]'",
+            snprintf(err, err_size, "%s:%d: sections.levels: expected 'NAME = RANK READER [continues] [arabic] [start=N]'",
                      g->end_file, levels->entries[i].line);
             for (size_t k = 0; k < i; k++)
                 free(names[k]);
@@ -369,6 +372,15 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
         return true;
     }
     case RD_NUMBER:
+        if (d->arabic && !digits) {
+            /* "Điều l." "Điều 1l.": OCR letters for the digit 1 */
+            long n = 0;
+            for (size_t i = 0; i < len; i++)
+                n = n * 10 + (isdigit((unsigned char)t[i]) ? t[i] - '0' : 1);
+            r->c[0] = n;
+            r->damaged = true;
+            return n > 0;
+        }
         if (digits) {
             long n = 0;
             for (size_t i = 0; i < len && n < 100000; i++)
