@@ -15,6 +15,15 @@
  * line in mid-sentence, a lower-case "mục 35" (wrapped_word and the run
  * loop).
  *
+ * OCR damage is read by the sequence too, so that one damaged number
+ * does not lose everything numbered under it: a number with stray marks,
+ * a comma or colon for its dot, a letter for its digit ("T.", "Điều l.")
+ * or a title glued to it is a damaged reading, taken only on a title-like
+ * line and only as the number the sequence wants; a clean title may skip
+ * one number OCR lost, or open its level at 2 when the first was lost.
+ * Capital letters (A. PHẦN CHUNG) are a level above the roman parts, on
+ * title lines only.
+ *
  * Then each section gets its heading (a title on the numbered line, a bold
  * run-in label, or null for a numbered paragraph: one that ends a
  * sentence, announces what follows, ends in an open word like "của", or
