@@ -472,10 +472,19 @@ static bool line_allows(const state *S, const vb_document *doc, const vb_lines *
             !(p->flags & (VB_LINE_BLANK | VB_LINE_STOP | VB_LINE_CAPS | VB_LINE_TABLE)))
             return false;
     }
-    /* "A. Nguyễn Văn An": an upper-case letter with a dot is an initial
-     * unless it opens a title, as a capital part does */
-    bool initial = d->rd == RD_LETTER && r->letter_orig != r->letter && r->tok_end < r->rest &&
-                   v[r->tok_end] == '.';
+    /* "A. Nguyễn Văn An": an upper-case letter with a dot before a name
+     * (two capitalised words) is an initial unless it opens a title, as a
+     * capital part does; "A. Kết quả đạt được" is an item */
+    bool initial = false;
+    if (d->rd == RD_LETTER && r->letter_orig != r->letter && r->tok_end < r->rest && v[r->tok_end] == '.' &&
+        upper && !caps) {
+        size_t b = a;
+        while (b < ln->text_end && v[b] != ' ')
+            b++;
+        while (b < ln->text_end && v[b] == ' ')
+            b++;
+        initial = b < ln->text_end && isalpha((unsigned char)v[b]) && vb_orig_case(t, b) > 0;
+    }
     if (d->rd == RD_CAPITAL || initial) {
         size_t u_line = ln->start ? vb_fold_char_end(t, ln->start - 1) : 0;
         bool bold = count_pairs(t->utf8, u_line, t->fold_map[r->tok]) % 2 == 1;
