@@ -201,6 +201,110 @@ static void shape(vb_lines *L, const vb_text *t, vb_line *ln)
         ln->flags |= VB_LINE_CAPS;
 }
 
+/* A rule of a table a converter drew: pandoc's "+-----+----+" (grid),
+ * "-----  ------" (simple: dash runs with gaps, *grouped) or a solid run
+ * of dashes (the frame of a multiline table), Markdown's "|---|".  */
+static bool rule_line(const char *v, const vb_line *ln, bool *grouped)
+{
+    size_t dashes = 0, runs = 0;
+    bool in = false;
+    for (size_t i = ln->text; i < ln->text_end; i++) {
+        char c = v[i];
+        if (c == '-' || c == '=') {
+            dashes++;
+            runs += !in;
+            in = true;
+        } else if (c == ' ' || c == '\t' || c == '+' || c == ':' || c == '|') {
+            in = false;
+        } else {
+            return false;
+        }
+    }
+    *grouped = runs >= 2;
+    return dashes >= 3;
+}
+
+/* The line holds a number alone ("1", "2.") or a number and a tab: a cell
+ * of the TT column of a table flattened to text. */
+static bool number_cell(const char *v, const vb_line *ln, bool *item)
+{
+    size_t i = ln->text;
+    while (i < ln->text_end && v[i] >= '0' && v[i] <= '9')
+        i++;
+    *item = false;
+    if (i == ln->text || i - ln->text > 3)
+        return false;
+    if (i < ln->text_end && (v[i] == '.' || v[i] == ')'))
+        i++;
+    if (i == ln->text_end || v[i] == '\t')
+        return true;
+    /* "3. Kinh phí": an item with its text; the table is over ("10
+     * triệu" is a cell) */
+    *item = v[i] == ' ' && (v[i - 1] == '.' || v[i - 1] == ')');
+    return false;
+}
+
+/* Tables without '|' rows: pandoc's grid, simple and multiline tables
+ * and a table flattened to one cell per line under a TT/STT header.  Their
+ * numbered rows are no items of the outline. */
+static void mark_tables(vb_lines *L, vb_document *doc, const vb_lines_limits *lim)
+{
+    vb_line *v = L->v.v;
+    size_t n = L->v.n;
+    for (size_t i = 0; i < n; i++) {
+        bool grouped;
+        if ((v[i].flags & VB_LINE_BLANK) || !rule_line(L->view, &v[i], &grouped))
+            continue;
+        if (!grouped) {
+            /* a multiline table: a solid rule, a header, a grouped rule,
+             * rows, a solid rule; a lone solid rule is a separator */
+            size_t j = i + 1;
+            bool inner = false, g;
+            for (; j < n && j - i <= lim->table_max_lines; j++)
+                if (!(v[j].flags & VB_LINE_BLANK) && rule_line(L->view, &v[j], &g)) {
+                    if (!g)
+                        break;
+                    inner = true;
+                }
+            if (j < n && j - i <= lim->table_max_lines && inner) {
+                for (size_t k = i; k <= j; k++)
+                    v[k].flags |= VB_LINE_TABLE;
+                i = j;
+            }
+            continue;
+        }
+        /* a simple table: the header above the rule, the rows below it
+         * to a blank line */
+        v[i].flags |= VB_LINE_TABLE;
+        if (i > 0 && !(v[i - 1].flags & VB_LINE_BLANK))
+            v[i - 1].flags |= VB_LINE_TABLE;
+        for (size_t j = i + 1; j < n && !(v[j].flags & VB_LINE_BLANK); j++)
+            v[j].flags |= VB_LINE_TABLE;
+    }
+    if (!lim->table_head)
+        return;
+    bool in = false;
+    size_t blanks = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].flags & VB_LINE_BLANK) {
+            if (++blanks >= 2)
+                in = false;
+            continue;
+        }
+        blanks = 0;
+        if (vb_match(doc, lim->table_head, L->view, v[i].text_end, v[i].start, PCRE2_ANCHORED) > 0) {
+            in = true;
+            v[i].flags |= VB_LINE_TABLE;
+            continue;
+        }
+        bool item = false;
+        if (in && number_cell(L->view, &v[i], &item))
+            v[i].flags |= VB_LINE_TABLE;
+        else if (item)
+            in = false;
+    }
+}
+
 static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -316,6 +420,8 @@ void vb_lines_build(vb_lines *L, vb_document *doc, vb_matcher *split, vb_matcher
         if (!(ln->flags & VB_LINE_BLANK) && ln->text_end - ln->text >= full && full > 0)
             ln->flags |= VB_LINE_LONG;
     }
+
+    mark_tables(L, doc, lim);
 
     for (size_t pos = 0; pos < L->len && vb_match(doc, bullet, L->view, L->len, pos, 0) > 0;) {
         PCRE2_SIZE *ov = vb_ovector(bullet);

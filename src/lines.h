@@ -27,7 +27,9 @@ enum {
     VB_LINE_LONG = 1u << 5,         /* as wide as the text's wrapped lines */
     VB_LINE_VSTART = 1u << 6,       /* starts at a virtual break */
     VB_LINE_VEND = 1u << 7,         /* ends at a virtual break */
-    VB_LINE_TABLE = 1u << 8,        /* a Markdown table row: starts with '|' */
+    VB_LINE_TABLE = 1u << 8,        /* a table row: a Markdown row (starts with '|'), a
+                                     * pandoc table's rule or row, a cell of a flattened
+                                     * table under a TT/STT header */
     VB_LINE_NOISE = 1u << 9,        /* under 3 letters and digits: scan junk, page number */
 };
 
@@ -51,6 +53,8 @@ typedef struct {
     size_t split_always;            /* any line longer than this gets split */
     unsigned long_pct;              /* a line this % of the wrap width is full */
     size_t wrapped_min_lines;       /* continuation lines that show hard wrapping */
+    size_t table_max_lines;         /* lines a pandoc table between rules may span */
+    vb_matcher *table_head;         /* a TT/STT column header at a line start, or NULL */
 } vb_lines_limits;
 
 /* Builds the view and the line table.  `split` finds the spaces before

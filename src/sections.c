@@ -15,6 +15,15 @@
  * line in mid-sentence, a lower-case "mục 35" (wrapped_word and the run
  * loop).
  *
+ * OCR damage is read by the sequence too, so that one damaged number
+ * does not lose everything numbered under it: a number with stray marks,
+ * a comma or colon for its dot, a letter for its digit ("T.", "Điều l.")
+ * or a title glued to it is a damaged reading, taken only on a title-like
+ * line and only as the number the sequence wants; a clean title may skip
+ * one number OCR lost, or open its level at 2 when the first was lost.
+ * Capital letters (A. PHẦN CHUNG) are a level above the roman parts, on
+ * title lines only.
+ *
  * Then each section gets its heading (a title on the numbered line, a bold
  * run-in label, or null for a numbered paragraph: one that ends a
  * sentence, announces what follows, ends in an open word like "của", or
@@ -43,13 +52,14 @@
 #define MAX_ALPHA 32            /* letters of an alphabet */
 #define ID_MAX 160              /* bytes of a section id */
 
-typedef enum { RD_ROMAN, RD_NUMBER, RD_PATH, RD_LETTER } reader;
+typedef enum { RD_ROMAN, RD_NUMBER, RD_PATH, RD_LETTER, RD_CAPITAL } reader;
 
 typedef struct {
     const char *name;           /* the level's name (lexicon key) */
     int rank;
     reader rd;
     bool continues;
+    bool arabic;                /* numbers are digits: an l or i is an OCR'd 1 */
     long start_max;
 } level_def;
 
@@ -57,8 +67,8 @@ typedef struct {
     vb_matchers ms;             /* one per level, then split, bullet */
     level_def lv[MAX_LEVELS];
     size_t nlv;
-    size_t m_split, m_bullet, m_lead_in, m_topic;
-    const vb_lexicon *roles, *ordinals, *open_words;
+    size_t m_split, m_bullet, m_lead_in, m_topic, m_table_head;
+    const vb_lexicon *roles, *ordinals, *open_words, *ocr_digits;
     int32_t alpha[2][MAX_ALPHA];
     size_t nalpha[2];
     long title_max_words, caps_max_words, named_max_outside, heading_max_chars;
@@ -97,6 +107,8 @@ static bool parse_level(level_def *d, const char *name, const char *val)
         d->rd = RD_PATH;
     else if (!strcmp(rd, "letter"))
         d->rd = RD_LETTER;
+    else if (!strcmp(rd, "capital"))
+        d->rd = RD_CAPITAL;
     else
         return false;
     for (const char *p = val + used; *p;) {
@@ -104,6 +116,8 @@ static bool parse_level(level_def *d, const char *name, const char *val)
             p++;
         if (!strncmp(p, "continues", 9))
             d->continues = true;
+        else if (!strncmp(p, "arabic", 6))
+            d->arabic = true;
         else if (!strncmp(p, "start=", 6))
             d->start_max = strtol(p + 6, NULL, 10);
         else if (*p)
@@ -149,10 +163,10 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
         free(S);
         return NULL;
     }
-    char **names = vb_xcalloc(levels->n + 5, sizeof *names);
+    char **names = vb_xcalloc(levels->n + 6, sizeof *names);
     for (size_t i = 0; i < levels->n; i++) {
         if (!parse_level(&S->lv[i], levels->entries[i].key, levels->entries[i].value)) {
-            snprintf(err, err_size, "%s:%d: sections.levels: expected 'NAME = RANK READER [continues] [start=N]'",
+            snprintf(err, err_size, "%s:%d: sections.levels: expected 'NAME = RANK READER [continues] [arabic] [start=N]'",
                      g->end_file, levels->entries[i].line);
             for (size_t k = 0; k < i; k++)
                 free(names[k]);
@@ -169,11 +183,13 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->m_bullet = S->nlv + 1;
     S->m_lead_in = S->nlv + 2;
     S->m_topic = S->nlv + 3;
+    S->m_table_head = S->nlv + 4;
     names[S->nlv] = (char *)"sections.split";
     names[S->nlv + 1] = (char *)"sections.bullet";
     names[S->nlv + 2] = (char *)"sections.lead_in";
     names[S->nlv + 3] = (char *)"sections.topic_lead";
-    names[S->nlv + 4] = NULL;
+    names[S->nlv + 4] = (char *)"sections.table_head";
+    names[S->nlv + 5] = NULL;
     bool ok = vb_matchers_init(&S->ms, g, "sections", (const char *const *)names, err, err_size);
     for (size_t i = 0; i < S->nlv; i++)
         free(names[i]);
@@ -188,6 +204,7 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->nalpha[1] = la ? parse_alphabet(S->alpha[1], la) : 0;
     S->roles = vb_grammar_lexicon(g, "sections.roles");
     S->ordinals = vb_grammar_lexicon(g, "sections.ordinals");
+    S->ocr_digits = vb_grammar_lexicon(g, "sections.ocr_digits");
     S->open_words = vb_grammar_lexicon(g, "sections.open_words");
     const vb_lexicon *lim = vb_grammar_lexicon(g, "sections.limits");
     S->title_max_words = limit(lim, "title_max_words", 20);
@@ -207,6 +224,8 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     S->ll.split_min = (size_t)limit(lim, "split_min", 160);
     S->ll.split_always = (size_t)limit(lim, "split_always", 6000);
     S->short_first_pct = (unsigned)limit(lim, "short_first_pct", 55);
+    S->ll.table_max_lines = (size_t)limit(lim, "table_max_lines", 400);
+    S->ll.table_head = &S->ms.m[S->m_table_head];
     return S;
 }
 
@@ -234,6 +253,12 @@ typedef struct {
     char norm[8];               /* the numeral with look-alikes replaced */
     int32_t letter;             /* letter as printed, lower case */
     int32_t letter_orig;        /* letter as printed */
+    bool damaged;               /* OCR marks: stray marks before it, ',' ':' '-'
+                                 * or '..' for the dot, a letter for a digit,
+                                 * glued to its title */
+    bool headlike;              /* the line looks like a title: short, no
+                                 * final stop, a capital after the number */
+    bool lead_i;                /* a "1." title that the next title shows to be I. */
 } reading;
 
 /* A roman numeral, with OCR look-alikes (1, l, |) noted. */
@@ -250,6 +275,48 @@ static bool read_roman(reading *r, const char *t, size_t len)
     return r->c[0] > 0 || r->ocr;
 }
 
+/* Does the number carry OCR damage?  Marks before it on its line, a
+ * separator other than '.' or ')' (the grammar allows ',' ':' '-' '..'
+ * '}' for it), a comma inside a path, or a title glued to it.  Levels
+ * named by a word (Điều 1:, Chương I -) have their own separators. */
+static bool damaged_number(const vb_document *doc, const char *v, const reading *r)
+{
+    size_t ls = r->tok;
+    while (ls > 0 && v[ls - 1] != '\n')
+        ls--;
+    for (size_t i = ls; i < r->tok; i++)
+        if (v[i] != ' ' && v[i] != '\t')
+            return true;
+    size_t dots = 0;
+    for (size_t i = r->tok; i < r->tok_end; i++)
+        if (v[i] == ',')
+            return true;
+    for (size_t i = r->tok_end; i < r->rest; i++) {
+        if (v[i] == '.')
+            dots++;
+        else if (v[i] != ' ' && v[i] != '\t' && v[i] != ')')
+            return true;
+    }
+    if (dots > 1)
+        return true;
+    /* glued: "I.MỤC" */
+    if (r->rest < doc->text.fold_len && r->rest > r->tok_end && v[r->rest - 1] != ' ' &&
+        v[r->rest - 1] != '\t' && isalpha((unsigned char)v[r->rest]))
+        return true;
+    return false;
+}
+
+/* The same for a level named by a word, whose own separators are '.',
+ * ':' and '-': a comma ("Điều 2, Đối tượng") or a glued title. */
+static bool word_number_damaged(const vb_document *doc, const char *v, const reading *r)
+{
+    for (size_t i = r->tok_end; i < r->rest; i++)
+        if (v[i] == ',')
+            return true;
+    return r->rest < doc->text.fold_len && r->rest > r->tok_end && v[r->rest - 1] == '.' &&
+           isalpha((unsigned char)v[r->rest]);
+}
+
 /* Reads the token; false when it cannot be a number of this level. */
 static bool read_token(const state *S, const vb_document *doc, const char *v, reading *r)
 {
@@ -259,6 +326,10 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
     r->n = 1;
     if (!len)
         return false;
+    if (d->rd != RD_NUMBER)
+        r->damaged = damaged_number(doc, v, r);
+    else
+        r->damaged = word_number_damaged(doc, v, r);
     bool digits = true, romanish = len < sizeof r->norm;
     for (size_t i = 0; i < len; i++) {
         digits &= isdigit((unsigned char)t[i]) != 0;
@@ -269,8 +340,15 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
         int n = 0;
         long cur = 0;
         bool any = false;
+        /* "T." for "1.": a letter OCR prints for the digit */
+        if (!isdigit((unsigned char)t[0])) {
+            const char *o = S->ocr_digits ? vb_lexicon_get(S->ocr_digits, t, len) : NULL;
+            r->c[0] = o ? strtol(o, NULL, 10) : 0;
+            r->damaged = true;
+            return r->c[0] > 0;
+        }
         for (size_t i = 0; i <= len; i++) {
-            if (i == len || t[i] == '.') {
+            if (i == len || t[i] == '.' || t[i] == ',') {
                 if (!any || n >= MAX_PATH)
                     return false;
                 r->c[n++] = cur;
@@ -288,7 +366,8 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
         r->n = n;
         return true;
     }
-    case RD_LETTER: {
+    case RD_LETTER:
+    case RD_CAPITAL: {
         if (len != 1)
             return false;
         size_t u = doc->text.fold_map[r->tok];
@@ -298,9 +377,22 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
             return false;
         r->letter_orig = cp;
         r->letter = utf8proc_tolower(cp);
+        /* a capital part is printed in capitals ("A. PHẦN CHUNG"), never
+         * damaged, and not the letter a fold made of "Đ" or "Ă" */
+        if (d->rd == RD_CAPITAL)
+            return cp >= 'A' && cp <= 'Z' && !r->damaged;
         return true;
     }
     case RD_NUMBER:
+        if (d->arabic && !digits) {
+            /* "Điều l." "Điều 1l.": OCR letters for the digit 1 */
+            long n = 0;
+            for (size_t i = 0; i < len; i++)
+                n = n * 10 + (isdigit((unsigned char)t[i]) ? t[i] - '0' : 1);
+            r->c[0] = n;
+            r->damaged = true;
+            return n > 0;
+        }
         if (digits) {
             long n = 0;
             for (size_t i = 0; i < len && n < 100000; i++)
@@ -324,10 +416,86 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
             memcpy(buf + 1, t, len);
             return read_roman(r, buf, len + 1);
         }
-        return romanish && read_roman(r, t, len);
+        return len < sizeof r->norm && read_roman(r, t, len);
     }
     }
     return false;
+}
+
+static size_t count_pairs(const char *s, size_t a, size_t b);
+
+/* What the line says about reading r: headlike (a title after the number:
+ * a capital letter, no final stop, a title's length, not a full-width
+ * line that wraps on), and whether it may
+ * be read at all: a damaged number needs a title or item after it that
+ * starts like one (not "1, 2, 3" in a sentence), a capital part a title
+ * in capitals or in bold ("A. PHẦN CHUNG", "**A. Danh mục …"; not the
+ * initial of "A. Nguyễn Văn An"). */
+static bool line_allows(const state *S, const vb_document *doc, const vb_lines *L, size_t li, reading *r)
+{
+    const char *v = L->view;
+    const vb_line *ln = &L->v.v[li];
+    const vb_text *t = &doc->text;
+    size_t a = r->rest;
+    while (a < ln->text_end && (v[a] == ' ' || v[a] == '\t'))
+        a++;
+    bool alpha = a < ln->text_end && isalpha((unsigned char)v[a]);
+    bool upper = alpha && vb_orig_case(t, a) > 0;
+    /* "**2:**" / "Thời gian …": the title on the next line */
+    if (a >= ln->text_end && li + 1 < L->v.n) {
+        const vb_line *nx = &L->v.v[li + 1];
+        alpha = upper = !(nx->flags & (VB_LINE_BLANK | VB_LINE_LOWER | VB_LINE_BULLET)) && nx->text < nx->text_end &&
+                        isalpha((unsigned char)v[nx->text]);
+    }
+    size_t words = 0;
+    for (size_t i = a; i < ln->text_end; i++)
+        words += v[i] != ' ' && (i == a || v[i - 1] == ' ');
+    bool caps = (ln->flags & VB_LINE_CAPS) != 0;
+    /* a full-width line whose sentence goes on in lower case on the next
+     * (not a next item "c) Đối tượng …") */
+    const vb_line *nx = li + 1 < L->v.n ? &L->v.v[li + 1] : NULL;
+    bool wraps = (ln->flags & VB_LINE_LONG) && nx && (nx->flags & VB_LINE_LOWER) &&
+                 !(nx->text + 1 < nx->text_end && v[nx->text + 1] == ')');
+    r->headlike = upper && !(ln->flags & VB_LINE_STOP) && !wraps &&
+                  (long)words <= (caps ? S->caps_max_words : S->title_max_words);
+    const level_def *d = &S->lv[r->lv];
+    if (r->damaged) {
+        if (!(d->rd == RD_LETTER ? alpha : upper))
+            return false;
+        /* "Phụ lục" / "I, Phụ lục II": a damaged roman is a title in
+         * capitals; and no number with a comma or colon goes on a
+         * sentence the line above leaves open at full width */
+        if (d->rd == RD_ROMAN && !caps)
+            return false;
+        bool comma = false;
+        for (size_t i = r->tok; i < r->rest; i++)
+            comma |= v[i] == ',' || v[i] == ':' || v[i] == '-';
+        const vb_line *p = li ? &L->v.v[li - 1] : NULL;
+        if (comma && p && (p->flags & VB_LINE_LONG) &&
+            !(p->flags & (VB_LINE_BLANK | VB_LINE_STOP | VB_LINE_CAPS | VB_LINE_TABLE)))
+            return false;
+    }
+    /* "A. Nguyễn Văn An": an upper-case letter with a dot before a name
+     * (two capitalised words) is an initial unless it opens a title, as a
+     * capital part does; "A. Kết quả đạt được" is an item */
+    bool initial = false;
+    if (d->rd == RD_LETTER && r->letter_orig != r->letter && r->tok_end < r->rest && v[r->tok_end] == '.' &&
+        upper && !caps) {
+        size_t b = a;
+        while (b < ln->text_end && v[b] != ' ')
+            b++;
+        while (b < ln->text_end && v[b] == ' ')
+            b++;
+        initial = b < ln->text_end && isalpha((unsigned char)v[b]) && vb_orig_case(t, b) > 0;
+    }
+    if (d->rd == RD_CAPITAL || initial) {
+        size_t u_line = ln->start ? vb_fold_char_end(t, ln->start - 1) : 0;
+        bool bold = count_pairs(t->utf8, u_line, t->fold_map[r->tok]) % 2 == 1;
+        /* "A." alone, its title in capitals on the next line */
+        bool next_caps = a >= ln->text_end && li + 1 < L->v.n && (L->v.v[li + 1].flags & VB_LINE_CAPS);
+        return (upper || initial) && (caps || bold || next_caps);
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------- outline */
@@ -360,15 +528,17 @@ static int alpha_index(const state *S, int a, int32_t cp)
     return -1;
 }
 
-/* Does letter `next` follow `prev`?  *as is the letter it stands for. */
-static bool letter_follows(const state *S, int32_t prev, int32_t next, int32_t *as)
+/* Does letter `next` follow `prev` (with up to `gap` letters skipped)?
+ * *as is the letter it stands for. */
+static bool letter_follows(const state *S, int32_t prev, int32_t next, long gap, int32_t *as)
 {
     for (int a = 0; a < 2; a++) {
         int i = alpha_index(S, a, prev);
-        if (i >= 0 && (size_t)i + 1 < S->nalpha[a] && S->alpha[a][i + 1] == next) {
-            *as = next;
-            return true;
-        }
+        for (long k = 1; i >= 0 && k <= gap + 1 && (size_t)i + (size_t)k < S->nalpha[a]; k++)
+            if (S->alpha[a][i + k] == next) {
+                *as = next;
+                return true;
+            }
     }
     /* a d) where đ) is due: đ that lost its bar (OCR, no diacritics) */
     if (prev == 'd' && next == 'd' && alpha_index(S, 0, 0x111) >= 0) {
@@ -382,12 +552,22 @@ static bool is_first(const state *S, const outline *O, const reading *r, bool co
 {
     const level_def *d = &S->lv[r->lv];
     long last = O->last[r->lv];
+    /* the first item lost to OCR: a clean title numbered 2 ("Điều 2.",
+     * "2. Giải pháp", "b) Kiểm tra") opens the level inside an open item */
+    if (cont && r->headlike && !r->damaged && !r->ocr && S->roman_gap > 0) {
+        if ((d->rd == RD_LETTER || d->rd == RD_CAPITAL) && S->nalpha[0] > 1 && r->letter == S->alpha[0][1])
+            return true;
+        if (d->rd != RD_LETTER && d->rd != RD_CAPITAL && r->c[0] == 2 && r->n == 1 &&
+            (d->rd == RD_PATH || !d->continues || last == 0))
+            return true;
+    }
     switch (d->rd) {
     case RD_PATH:
         if (r->c[0] == 1 || (cont && d->continues && last > 0 && r->c[0] == last + 1))
             return r->n == 1 || (r->n == 2 && r->c[1] == 1);
         return false;
     case RD_LETTER:
+    case RD_CAPITAL:
         return S->nalpha[0] && r->letter == S->alpha[0][0];
     case RD_ROMAN:
     case RD_NUMBER:
@@ -409,13 +589,16 @@ static bool eq_prefix(const long *a, const long *b, int k)
 
 /* A path reading against the path frame st[i] and the numbers it
  * implies above it (2.1 written without a 2. line implies 2). */
-static bool path_fit(const outline *O, int i, const reading *r, fit *out)
+static bool path_fit(const outline *O, int i, const reading *r, long gap, fit *out)
 {
     const frame *f = &O->st[i];
     int M = f->n, L = r->n;
     int kmin = i > 0 && O->st[i - 1].lv == f->lv ? O->st[i - 1].n + 1 : 1;
+    /* a clean number of a title may skip one OCR lost ("1." "2-" "3.") */
+    long g = r->damaged || !r->headlike ? 0 : gap;
     for (int k = M; k >= kmin; k--) {
-        bool sib = L == k && eq_prefix(r->c, f->c, k - 1) && r->c[k - 1] == f->c[k - 1] + 1;
+        bool sib = L == k && eq_prefix(r->c, f->c, k - 1) && r->c[k - 1] > f->c[k - 1] &&
+                   r->c[k - 1] <= f->c[k - 1] + 1 + g;
         bool child = k == M && L == M + 1 && eq_prefix(r->c, f->c, M) && r->c[M] == 1;
         bool implied = L == k + 1 && eq_prefix(r->c, f->c, k - 1) && r->c[k - 1] == f->c[k - 1] + 1 &&
                        r->c[k] == 1;
@@ -430,8 +613,10 @@ static bool path_fit(const outline *O, int i, const reading *r, fit *out)
 static bool sibling_fit(const state *S, const frame *f, const reading *r, frame *nf)
 {
     const level_def *d = &S->lv[r->lv];
-    if (d->rd == RD_LETTER)
-        return letter_follows(S, f->letter, r->letter, &nf->letter);
+    /* a letter lost to OCR ("c)" read as "e)" or not at all) leaves a gap
+     * the next clean letter in a title-like line goes on over */
+    if (d->rd == RD_LETTER || d->rd == RD_CAPITAL)
+        return letter_follows(S, f->letter, r->letter, r->damaged || !r->headlike ? 0 : 1, &nf->letter);
     long want = f->c[0] + 1;
     if (d->rd == RD_ROMAN || (d->rd == RD_NUMBER && r->roman_tok)) {
         if (r->ocr) {
@@ -444,8 +629,22 @@ static bool sibling_fit(const state *S, const frame *f, const reading *r, frame 
             }
             if (!r->c[0])
                 return false;
+            /* a damaged numeral of a title that reads as one already
+             * passed ("HI." after "IV."): the one the sequence wants */
+            if (r->c[0] < want && r->caps && !r->damaged && want <= VB_ROMAN_MAX) {
+                nf->c[0] = want;
+                return true;
+            }
             /* "111." after "I.": III, with II skipped like a canonical one */
         }
+    }
+    /* a comma or a stray mark: only the number the sequence wants (or a
+     * title numbered like the one before it, below) */
+    if (r->damaged && !(d->rd == RD_ROMAN && !r->ocr && r->caps && r->c[0] == f->c[0])) {
+        if (r->c[0] != want)
+            return false;
+        nf->c[0] = want;
+        return true;
     }
     /* a part numbered like the one before it ("IV. PHÂN CÔNG …", "IV. TỔ
      * CHỨC THỰC HIỆN"): a typo for the next one when it is a title too */
@@ -478,7 +677,7 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
         out->depth = O->n - 1 - i;
         if (f->lv == r->lv) {
             if (d->rd == RD_PATH) {
-                if (path_fit(O, i, r, out))
+                if (path_fit(O, i, r, S->roman_gap, out))
                     return true;
                 passed_same = true;
                 continue;
@@ -500,7 +699,7 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
     if (O->n == 0) {
         /* the first item: numbering starts at 1 (or as allowed) */
         if (is_first(S, O, r, false) || (d->start_max && r->c[0] > 0 && r->c[0] <= d->start_max &&
-                                         d->rd != RD_PATH && d->rd != RD_LETTER)) {
+                                         d->rd != RD_PATH && d->rd != RD_LETTER && !r->damaged)) {
             out->keep = 0;
             return true;
         }
@@ -508,7 +707,8 @@ static bool find_fit(const state *S, const outline *O, const reading *r, fit *ou
     }
     /* a level above everything open starts a new outline (what came
      * before was a numbered list in the preamble) */
-    if (!passed_same && d->rank < S->lv[O->st[0].lv].rank && is_first(S, O, r, false)) {
+    if (!passed_same && d->rank < S->lv[O->st[0].lv].rank && is_first(S, O, r, false) && !r->damaged &&
+        d->rd != RD_CAPITAL) {
         out->keep = 0;
         return true;
     }
@@ -1214,6 +1414,17 @@ static bool idset_add(idset *S, const char *id)
     }
 }
 
+/* The innermost fit wins, a clean number over an OCR'd numeral ("l."
+ * is I) over a damaged number ("l." is no 1. there); a capital
+ * part that continues its sequence over the letter item the same line
+ * could be ("B. NỘI DUNG" after "a) …" under "A. …"). */
+static int reading_score(const state *S, const reading *r, const fit *f)
+{
+    if (S->lv[r->lv].rd == RD_CAPITAL || r->lead_i)
+        return -1;
+    return f->depth * 4 + (r->damaged ? 2 : 0) + (r->ocr ? 1 : 0);
+}
+
 static int cmp_reading(const void *x, const void *y)
 {
     const reading *a = x, *b = y;
@@ -1234,6 +1445,8 @@ static void segment(const state *S, const reading *r, const frame *nf, const fra
         size_t o = 0;
         for (int i = from; i < nf->n && o < cap; i++)
             o += (size_t)snprintf(buf + o, cap - o, i > from ? ".%ld" : "%ld", nf->c[i]);
+    } else if (d->rd == RD_CAPITAL) {
+        snprintf(buf, cap, "%c", (char)r->letter_orig);
     } else if (d->rd == RD_LETTER) {
         /* a bare d standing for đ is written đ: ids stay unique */
         int32_t cp = nf->letter == 0x111 && r->letter == 'd' ? (r->letter_orig == 'D' ? 0x110 : 0x111)
@@ -1255,6 +1468,36 @@ static void segment(const state *S, const reading *r, const frame *nf, const fra
 static size_t input_of_view(const vb_text *t, size_t fold_off)
 {
     return vb_utf8_to_input(t, fold_off ? vb_fold_char_end(t, fold_off - 1) : 0);
+}
+
+/* "1. MỤC ĐÍCH" opening the outline in capitals is arabic 1, or a roman I
+ * that OCR read as a digit: the next title in capitals decides.  A "2."
+ * there says arabic; a roman II ("II.", "I1.", "11.", "H.") says I.
+ * Only titles of the same tree (body or attachment) before range_end
+ * count; readings are in text order. */
+static bool one_is_roman(const state *S, const vb_lines *L, const reading *rd, size_t n, size_t from,
+                         size_t range_end)
+{
+    for (size_t k = from; k < n; k++) {
+        const reading *r = &rd[k];
+        const level_def *d = &S->lv[r->lv];
+        if (d->rd != RD_ROMAN && d->rd != RD_PATH)
+            continue;
+        const vb_line *ln = &L->v.v[vb_lines_find(L, r->tok)];
+        if (ln->start >= range_end)
+            break;
+        if (!(ln->flags & VB_LINE_CAPS))
+            continue;
+        if (d->rd == RD_PATH && r->n == 1 && r->c[0] == 2 && !r->damaged)
+            return false;
+        if (d->rd == RD_ROMAN) {
+            vb_roman rm = {r->c[0], r->ocr, r->ocr_digit, {0}};
+            memcpy(rm.norm, r->norm, sizeof rm.norm);
+            if (vb_roman_means(&rm, 2))
+                return true;
+        }
+    }
+    return false;
 }
 
 /* A stretch of text with a tree of its own: the body, or an attachment
@@ -1358,13 +1601,19 @@ static void run(void *st, vb_document *doc)
             if (S->lv[rd.v[k].lv].rd != RD_NUMBER &&
                 wrapped_word(doc, &L, mark, li, &rd.v[k], S->lv[rd.v[k].lv].rd == RD_ROMAN, S->lead_max_lines))
                 continue;
+            if (!line_allows(S, doc, &L, li, &rd.v[k]))
+                continue;
             /* a line that looks numbered (1: ends a title above it) */
             mark[li] = 1;
             rd.v[k].caps = (ln->flags & VB_LINE_CAPS) != 0;
+            if (O.n == 0 && S->lv[rd.v[k].lv].rd == RD_ROMAN && rd.v[k].ocr_digit && rd.v[k].caps &&
+                !strcmp(rd.v[k].norm, "i") && one_is_roman(S, &L, rd.v, rd.n, j, R[cur].hi)) {
+                rd.v[k].lead_i = true;
+                rd.v[k].ocr = rd.v[k].ocr_digit = false;
+            }
             if (!find_fit(S, &O, &rd.v[k], &f))
                 continue;
-            int score = f.depth * 2 + (rd.v[k].ocr ? 1 : 0);
-            if (best < 0 || score < bf.depth * 2 + (rd.v[best].ocr ? 1 : 0)) {
+            if (best < 0 || reading_score(S, &rd.v[k], &f) < reading_score(S, &rd.v[best], &bf)) {
                 best = (int)k;
                 bf = f;
             }

@@ -177,20 +177,37 @@ bool vb_roman_read(const char *tok, size_t len, vb_roman *out)
     memset(out, 0, sizeof *out);
     if (!len || len >= sizeof out->norm)
         return false;
+    size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         char c = tok[i];
         bool alike = c == '1' || c == 'l' || c == '|';
+        /* OCR merges two strokes into an H: "H." is II, "IH." and "Hl."
+         * are III */
+        if (c == 'h') {
+            if (n + 2 >= sizeof out->norm)
+                return false;
+            out->ocr = true;
+            out->norm[n++] = 'i';
+            out->norm[n++] = 'i';
+            continue;
+        }
         if (!alike && c != 'i' && c != 'v' && c != 'x')
+            return false;
+        if (n + 1 >= sizeof out->norm)
             return false;
         out->ocr |= alike;
         out->ocr_digit |= c == '1';
-        out->norm[i] = alike ? 'i' : c;
+        out->norm[n++] = alike ? 'i' : c;
     }
-    out->norm[len] = 0;
+    out->norm[n] = 0;
     long val = vb_roman_value(out->norm);
     char canon[8];
     vb_roman_str(val, canon);
     out->value = strcmp(canon, out->norm) ? 0 : val;
+    /* a spelling no numeral has ("Vv." for V., "IIII.") is a damaged one
+     * that only the sequence can read */
+    if (!out->value)
+        out->ocr = true;
     return true;
 }
 
