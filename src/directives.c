@@ -11,7 +11,7 @@
  * What a citation looks like is in grammars/directives.vbg; the patterns
  * and their groups this file reads:
  *   directives.cite         type (with a (*MARK) naming its key), num, code,
- *                           form; starts with \G
+ *                           form, so; starts with \G
  *   directives.type_before  type (with its (*MARK)); must end at \z
  *   directives.list_next    (no group); must end at \z
  *   directives.short        type (with its (*MARK)), num; starts with \G
@@ -19,9 +19,11 @@
  *   directives.issuer       issuer (anchored)
  *   directives.subject      subject | subject2 | subject3 (anchored)
  *   directives.exclude      text that is not the document
+ *   directives.term_code    term (anchored): a Quốc hội code, OCR damaged
  * and the lexicons directives.types, directives.type_codes,
- * directives.code_types, directives.codes, directives.ocr_letters and
- * directives.letters.
+ * directives.code_types, directives.codes, directives.ocr_letters,
+ * directives.letters, directives.ocr_digits, directives.slashes and
+ * directives.issuer_types.
  * This file only takes the number apart and puts the official letters
  * back; every word list lives in the grammar.
  */
