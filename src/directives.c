@@ -522,9 +522,10 @@ static size_t repair_term_code(directives_state *st, vb_document *doc, seg *g, s
     if (ts < g[i].s || ts - g[i].s + 8 > sizeof g[i].fixed ||
         !read_ocr_digits(st, f + ts, te - ts, digits, sizeof digits))
         return n;
-    size_t l = ts - g[i].s;
-    for (size_t j = 0; j < l; j++)
-        g[i].fixed[j] = (char)toupper((unsigned char)f[g[i].s + j]);
+    size_t l = 0;
+    for (size_t j = g[i].s; j < ts; j++)
+        if (f[j] != ' ')
+            g[i].fixed[l++] = (char)toupper((unsigned char)f[j]);
     snprintf(g[i].fixed + l, sizeof g[i].fixed - l, "%s", digits);
     g[i].e = me;
     size_t k = i + 1;
