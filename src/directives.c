@@ -536,32 +536,30 @@ static size_t repair_term_code(directives_state *st, vb_document *doc, seg *g, s
 }
 
 /* The register number as written in the official symbol: "66.7", "30a",
- * a company's letters in capitals ("ABC-SB014"); a 1 that OCR read as I
- * or l before the digits ("I 25", "l25") is put back. */
+ * a company's letters in capitals ("ABC-SB014"); a digit that OCR read as
+ * a letter before the others ("I 25", "l25", "O5": directives.ocr_digits)
+ * is put back, a space OCR put after the first digit ("1 25") dropped. */
 static char *register_text(directives_state *st, vb_document *doc, size_t num_s, size_t num_e)
 {
     const char *f = doc->text.fold;
     size_t p = num_s;
     while (p < num_e && f[p] >= 'a' && f[p] <= 'z')
         p++;
-    size_t q = p;
-    while (q < num_e && f[q] == ' ')
-        q++;
-    char one[4];
-    if (p == num_s + 1 && q < num_e && f[q] >= '0' && f[q] <= '9' &&
-        read_ocr_digits(st, f + num_s, 1, one, sizeof one) && one[0] == '1') {
-        char *r = vb_arena_strndup(&doc->arena, f + num_s, num_e - num_s + 1);
-        size_t o = 0;
-        r[o++] = '1';
-        for (size_t i = q; i < num_e; i++)
-            r[o++] = f[i];
-        r[o] = 0;
-        return r;
+    char *r = vb_arena_alloc(&doc->arena, num_e - num_s + 1);
+    size_t o = 0, i = num_s;
+    char d[4];
+    if (p == num_s + 1 && read_ocr_digits(st, f + num_s, 1, d, sizeof d)) {
+        r[o++] = d[0];
+        i = p;
+    } else if (p > num_s) {
+        char *orig = vb_clean_fold_range(&doc->arena, &doc->text, num_s, num_e);
+        return vb_upper_utf8(&doc->arena, orig, strlen(orig));
     }
-    if (p == num_s)
-        return vb_arena_strndup(&doc->arena, f + num_s, num_e - num_s);
-    char *orig = vb_clean_fold_range(&doc->arena, &doc->text, num_s, num_e);
-    return vb_upper_utf8(&doc->arena, orig, strlen(orig));
+    for (; i < num_e; i++)
+        if (f[i] != ' ')
+            r[o++] = f[i];
+    r[o] = 0;
+    return r;
 }
 
 /* Whether folded s[0,n) is a type code: one of `type` when a type word
