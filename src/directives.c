@@ -668,6 +668,10 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
      * takes it only after a type word and "số") */
     if (nalpha == 0 && year && type && n == 1) {
         char *reg = register_text(st, doc, num_s, num_e);
+        /* a company's letters name their code: without one, they are a
+         * glued word ("số ngày12/2023") */
+        if (reg[0] < '0' || reg[0] > '9')
+            return false;
         size_t l = strlen(reg) + 8;
         out->number = vb_arena_alloc(&doc->arena, l);
         snprintf(out->number, l, "%s/%04d", reg, year);
