@@ -1027,10 +1027,13 @@ static void add_mention(vb_directive *d, vb_span sp)
     mn->section = -1;
 }
 
-/* Numeric value of a register number ("08" = 8). */
+/* Numeric value of a register number ("08" = 8); -1 for one a short
+ * mention cannot name ("66.7", "30a", "ABC-SB014"). */
 static long register_value(const char *s)
 {
-    return strtol(s, NULL, 10);
+    char *e;
+    long v = strtol(s, &e, 10);
+    return e == s || *e == '.' || (*e != '/' && *e != '-' && *e) ? -1 : v;
 }
 
 /* A number without a code ("12/2023", from "Quyết định số 12/2023"). */
