@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ocr_digits.h"
 #include "vb_internal.h"
 
 enum { P_CITE, P_TYPE_BEFORE, P_LIST_NEXT, P_SHORT, P_DATE, P_ISSUER, P_SUBJECT, P_EXCLUDE, P_ISSUER_NEXT,
@@ -475,34 +476,26 @@ typedef struct {
     int year;
 } symbol;
 
-/* Reads folded s[0,n) as digits, OCR's letters for digits (lexicon
- * directives.ocr_digits: "20l9", "QHI4") read as the digits they stand
- * for, spaces dropped ("1 4").  Writes them NUL-terminated to out; false
- * when another character stands there or out is too small. */
-static bool read_ocr_digits(const directives_state *st, const char *s, size_t n, char *out,
-                            size_t out_size)
+bool vb_read_ocr_digits(const vb_lexicon *ocr_digits, const char *s, size_t n, char *out,
+                        size_t out_size)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *d = s[i] >= '0' && s[i] <= '9' ? s + i : NULL;
-        if (!d && s[i] == ' ')
-            continue;
-        if (!d)
-            d = vb_lexicon_get(st->ocr_digits, s + i, 1);
-        if (!d || *d < '0' || *d > '9' || o + 1 >= out_size)
-            return false;
-        o++;
-    }
-    if (o == 0)
-        return false;
-    o = 0;
-    for (size_t i = 0; i < n; i++) {
         if (s[i] == ' ')
             continue;
-        out[o++] = s[i] >= '0' && s[i] <= '9' ? s[i] : *vb_lexicon_get(st->ocr_digits, s + i, 1);
+        const char *d = s[i] >= '0' && s[i] <= '9' ? s + i : vb_lexicon_get(ocr_digits, s + i, 1);
+        if (!d || *d < '0' || *d > '9' || o + 1 >= out_size)
+            return false;
+        out[o++] = *d;
     }
     out[o] = 0;
-    return true;
+    return o > 0;
+}
+
+static bool read_ocr_digits(const directives_state *st, const char *s, size_t n, char *out,
+                            size_t out_size)
+{
+    return vb_read_ocr_digits(st->ocr_digits, s, n, out, out_size);
 }
 
 /* A code whose digits OCR damaged, at segment i ("QHI4", "QH1 4": the
