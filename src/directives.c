@@ -772,6 +772,16 @@ static char *number_key(const char *number)
     return f;
 }
 
+/* Drops the separators of a number_key in place. */
+static void drop_separators(char *key)
+{
+    size_t o = 0;
+    for (size_t i = 0; key[i]; i++)
+        if (key[i] != '/')
+            key[o++] = key[i];
+    key[o] = 0;
+}
+
 /* Trims white space and trailing punctuation from a fold range. */
 static void trim_range(const char *f, size_t *a, size_t *b)
 {
@@ -1148,6 +1158,10 @@ static void run(void *state, vb_document *doc)
     vb_match_ranges(doc, &st->ms.m[P_EXCLUDE], EXCLUDE_BACK, &ex);
 
     char *own = doc->header.number ? number_key(doc->header.number) : NULL;
+    /* the header may keep a slash OCR or the writer lost ("07/2025CV-BQL")
+     * that the citation puts back: compared without separators */
+    if (own)
+        drop_separators(own);
     const vb_span hn = doc->header.number_span;
 
     /* the type word of the last citation and where that citation ended,
@@ -1201,7 +1215,9 @@ static void run(void *state, vb_document *doc)
         /* the document's own number, wherever it stands (an annex "ban
          * hành kèm theo Quyết định số ...", a trailer): its date is no
          * citation either */
-        if (own && !strcmp(key, own)) {
+        char *bare_key = vb_arena_strdup(&doc->arena, key);
+        drop_separators(bare_key);
+        if (own && !strcmp(bare_key, own)) {
             free(key);
             list_type = NULL;
             continue;
