@@ -589,14 +589,18 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
             n = repair_term_code(st, doc, g, i, n, code_e);
     /* a segment after a spaced separator must be a code in capitals; one
      * after a separator that ends its line goes on with the symbol when it
-     * has no small letter ("05/KH-BCA-" / "V01") */
+     * has a digit and no small letter ("05/KH-BCA-" / "V01", not "A. MỤC
+     * ĐÍCH") */
     for (size_t i = 0; i < n; i++) {
         if (g[i].spaced && g[i].alpha && !g[i].fixed[0] &&
             !lookup_code(st, g[i].key, strlen(g[i].key)) &&
             !upper_in_input(doc, g[i].s, g[i].e)) {
             char *t = vb_clean_fold_range(&doc->arena, &doc->text, g[i].s, g[i].e);
             vb_case_count cc = vb_case_count_of(t, strlen(t));
-            if (g[i].broken && cc.upper >= 1 && cc.lower == 0)
+            bool digit = false;
+            for (size_t j = g[i].s; j < g[i].e; j++)
+                digit = digit || (f[j] >= '0' && f[j] <= '9');
+            if (g[i].broken && digit && cc.upper >= 1 && cc.lower == 0)
                 continue;
             n = i;
             break;
