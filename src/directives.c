@@ -801,6 +801,7 @@ typedef struct {
     char *issuer;
     char *subject;
     size_t tail;        /* fold offset where the citation ends */
+    size_t end;         /* the same after its subject too */
 } details;
 
 /* Bodies are joined by "và" to another name in capitals ("Bộ trưởng Bộ
@@ -901,6 +902,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, size
         if (!d->issuer)
             break;
     }
+    d->end = d->tail;
     vb_matcher *m = &st->ms.m[P_SUBJECT];
     if (match_at(doc, m, f, len, d->tail) > 0) {
         static const char *const names[] = {"subject", "subject2", "subject3"};
@@ -911,9 +913,12 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, size
                     while (b > a && !is_space(f[b]))
                         b--;
                 }
+                size_t me = vb_ovector(m)[1];
                 trim_range(f, &a, &b);
-                if (b > a)
+                if (b > a) {
                     d->subject = vb_clean_fold_range(&doc->arena, &doc->text, a, b);
+                    d->end = me;
+                }
                 break;
             }
     }
@@ -1228,8 +1233,10 @@ static void run(void *state, vb_document *doc)
         }
         details d;
         read_details(st, doc, sym_end, joint_issuers(&sy), &d);
+        /* a list goes on after a subject too ("các Nghị quyết: số 55/2010/QH12
+         * về ...; số 28/2016/QH14 về ...") */
         list_type = sy.type;
-        list_end = d.tail;
+        list_end = d.end;
         bool bare = !sy.type_code && !sy.issuer_code && sy.year && sy.type &&
                     !strchr(strchr(sy.number, '/') + 1, '/');
         vb_directive *r = find_record(doc, &keys, key, bare ? sy.type : NULL);
