@@ -607,8 +607,9 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
         }
     }
     /* a year glued to the type code ("49/2025TT-BCT"): the slash is put
-     * back when the letters are a type code in capitals, else this is no
-     * number ("tháng 3/2025của") */
+     * back when the letters are a type code in capitals; other capitals
+     * after a type word are kept as written ("Công văn số 07/2025BQL-KT":
+     * one record, no guess); else this is no number ("tháng 3/2025của") */
     if (n > 0 && n < MAX_SEGS && g[0].sep == '/' && g[0].alpha && g[0].e - g[0].s > 4 &&
         !g[0].lookalike) {
         const char *y = f + g[0].s;
@@ -616,15 +617,17 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
         for (size_t i = 0; i < 4; i++)
             digits4 = digits4 && y[i] >= '0' && y[i] <= '9';
         if (digits4 && y[4] >= 'a' && y[4] <= 'z') {
-            if (!is_type_code(st, &doc->arena, type, y + 4, g[0].e - g[0].s - 4) ||
-                !upper_in_input(doc, g[0].s + 4, g[0].e))
+            if (!upper_in_input(doc, g[0].s + 4, g[0].e))
+                return false;
+            bool sure = is_type_code(st, &doc->arena, type, y + 4, g[0].e - g[0].s - 4);
+            if (!sure && !type)
                 return false;
             memmove(&g[1], &g[0], n * sizeof *g);
             n++;
             g[0].e = g[0].s + 4;
             g[0].alpha = false;
             g[1].s = g[0].e;
-            g[1].sep = '/';
+            g[1].sep = sure ? '/' : 0;
             g[1].spaced = g[1].broken = false;
             seg_key(st, f, &g[0]);
             seg_key(st, f, &g[1]);
@@ -748,9 +751,11 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
             v = vb_arena_strndup(&doc->arena, f + g[i].s, g[i].e - g[i].s);
         else
             v = restore_seg(st, doc, &g[i]);
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%c%s", sep, v);
+        /* sep 0: a code glued to the year, kept as written */
+        const char sep_s[2] = {sep, 0};
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", sep_s, v);
         if (i >= k && !(i == k && tc) && io + 2 < sizeof icode)
-            io += (size_t)snprintf(icode + io, sizeof icode - io, "%s%s", io ? (const char[]){sep, 0} : "", v);
+            io += (size_t)snprintf(icode + io, sizeof icode - io, "%s%s", io ? sep_s : "", v);
     }
     if (o >= sizeof buf)
         return false;
@@ -764,14 +769,23 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
 
 /* Folded key of a number for "same number" tests: letters and digits,
  * lower case, no diacritics; "-" and "/" count as one separator (texts
- * write "102/2025/NQLT-UBTVQH15" and "102/2025/NQLT/UBTVQH15"). */
+ * write "102/2025/NQLT-UBTVQH15" and "102/2025/NQLT/UBTVQH15"), and none
+ * stands between a year and a code. */
 static char *number_key(const char *number)
 {
     char *f = vb_fold_utf8(number, strlen(number));
     size_t o = 0;
-    for (size_t i = 0; f[i]; i++)
-        if (!is_space(f[i]))
-            f[o++] = f[i] == '-' ? '/' : f[i];
+    for (size_t i = 0; f[i]; i++) {
+        if (is_space(f[i]))
+            continue;
+        /* the separator after a year, which a text may leave out
+         * ("07/2025BQL-KT" and "07/2025/BQL-KT" are one number) */
+        if ((f[i] == '/' || f[i] == '-') && o >= 5 && f[o - 5] == '/' && isdigit((unsigned char)f[o - 4]) &&
+            isdigit((unsigned char)f[o - 3]) && isdigit((unsigned char)f[o - 2]) &&
+            isdigit((unsigned char)f[o - 1]) && f[i + 1] >= 'a' && f[i + 1] <= 'z')
+            continue;
+        f[o++] = f[i] == '-' ? '/' : f[i];
+    }
     f[o] = 0;
     return f;
 }
