@@ -11,7 +11,7 @@
  * What a citation looks like is in grammars/directives.vbg; the patterns
  * and their groups this file reads:
  *   directives.cite         type (with a (*MARK) naming its key), num, code,
- *                           form, so; starts with \G
+ *                           form; starts with \G
  *   directives.type_before  type (with its (*MARK)); must end at \z
  *   directives.list_next    (no group); must end at \z
  *   directives.short        type (with its (*MARK)), num; starts with \G
