@@ -587,6 +587,38 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
     for (size_t i = 0; i < n; i++)
         if (g[i].alpha)
             n = repair_term_code(st, doc, g, i, n, code_e);
+    /* a code OCR split by a space before the next separator ("N Đ-CP"):
+     * one code when the parts make one, else no reading is sure */
+    for (size_t i = 1; i < n; i++) {
+        if (g[i].sep != ' ' || !g[i].alpha || !g[i - 1].alpha || g[i - 1].fixed[0] ||
+            g[i].e >= code_e || (f[g[i].e] != '/' && f[g[i].e] != '-' && !slash_at(st, f, g[i].e, code_e)))
+            continue;
+        char joined[24];
+        int l = snprintf(joined, sizeof joined, "%s%s", g[i - 1].key, g[i].key);
+        if (l <= 0 || (size_t)l >= sizeof joined)
+            return false;
+        if (!lookup_code(st, joined, (size_t)l) && !is_type_code(st, &doc->arena, type, joined, (size_t)l) &&
+            !is_type_code(st, &doc->arena, NULL, joined, (size_t)l))
+            return false;
+        size_t fl = 0;
+        for (size_t j = g[i - 1].s; j < g[i].e && fl + 1 < sizeof g[i - 1].fixed; j++)
+            if (f[j] != ' ')
+                g[i - 1].fixed[fl++] = f[j];
+        g[i - 1].fixed[fl] = 0;
+        const char *off = lookup_code(st, g[i - 1].fixed, fl);
+        if (!off)
+            off = type ? type_code_for(st, &doc->arena, type, g[i - 1].fixed, fl) : NULL;
+        if (off)
+            snprintf(g[i - 1].fixed, sizeof g[i - 1].fixed, "%s", off);
+        else
+            for (size_t j = 0; j < fl; j++)
+                g[i - 1].fixed[j] = (char)toupper((unsigned char)g[i - 1].fixed[j]);
+        snprintf(g[i - 1].key, sizeof g[i - 1].key, "%s", joined);
+        g[i - 1].e = g[i].e;
+        memmove(&g[i], &g[i + 1], (n - i - 1) * sizeof *g);
+        n--;
+        i--;
+    }
     /* a segment after a spaced separator must be a code in capitals; one
      * after a separator that ends its line goes on with the symbol when it
      * has a digit and no small letter ("05/KH-BCA-" / "V01", not "A. MỤC
