@@ -19,9 +19,11 @@
  *   directives.issuer       issuer (anchored)
  *   directives.subject      subject | subject2 | subject3 (anchored)
  *   directives.exclude      text that is not the document
+ *   directives.term_code    term (anchored): a Quốc hội code, OCR damaged
  * and the lexicons directives.types, directives.type_codes,
- * directives.code_types, directives.codes, directives.ocr_letters and
- * directives.letters.
+ * directives.code_types, directives.codes, directives.ocr_letters,
+ * directives.letters, directives.ocr_digits, directives.slashes and
+ * directives.issuer_types.
  * This file only takes the number apart and puts the official letters
  * back; every word list lives in the grammar.
  */
@@ -30,13 +32,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ocr_digits.h"
 #include "vb_internal.h"
 
-enum { P_CITE, P_TYPE_BEFORE, P_LIST_NEXT, P_SHORT, P_DATE, P_ISSUER, P_SUBJECT, P_EXCLUDE, P_ISSUER_NEXT };
+enum { P_CITE, P_TYPE_BEFORE, P_LIST_NEXT, P_SHORT, P_DATE, P_ISSUER, P_SUBJECT, P_EXCLUDE, P_ISSUER_NEXT,
+       P_TERM_CODE };
 static const char *const pattern_names[] = {
     "directives.cite", "directives.type_before", "directives.list_next", "directives.short",
     "directives.date", "directives.issuer", "directives.subject", "directives.exclude",
-    "directives.issuer_next", NULL,
+    "directives.issuer_next", "directives.term_code", NULL,
 };
 
 /* How far back a type word may stand from "số" ("Luật Bầu cử đại biểu
@@ -54,6 +58,7 @@ static const char *const pattern_names[] = {
 typedef struct {
     vb_matchers ms;
     const vb_lexicon *types, *type_codes, *code_types, *codes, *ocr_letters, *letters;
+    const vb_lexicon *ocr_digits, *slashes, *issuer_types;
 } directives_state;
 
 
@@ -65,7 +70,9 @@ typedef struct {
     bool lookalike;
     char sep;               /* '/', '-' or ' ' (OCR lost the hyphen) */
     bool spaced;            /* white space around its separator */
+    bool broken;            /* its separator ends a line ("05/KH-BCA-" / "V01") */
     bool alpha;
+    char fixed[24];         /* official form read from OCR damage ("QHI4" -> "QH14"), or "" */
 } seg;
 
 static void *init(const vb_grammar *g, char *err, size_t err_size)
@@ -77,9 +84,12 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
     }
     static const char *const lex[] = {"directives.types", "directives.type_codes",
                                       "directives.code_types", "directives.codes",
-                                      "directives.ocr_letters", "directives.letters"};
+                                      "directives.ocr_letters", "directives.letters",
+                                      "directives.ocr_digits", "directives.slashes",
+                                      "directives.issuer_types"};
     const vb_lexicon **const dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
-                                      &st->ocr_letters, &st->letters};
+                                      &st->ocr_letters, &st->letters, &st->ocr_digits,
+                                      &st->slashes, &st->issuer_types};
     if (!vb_require_lexicons(g, "directives", lex, dst, sizeof lex / sizeof lex[0], err, err_size)) {
         vb_matchers_fini(&st->ms);
         free(st);
@@ -127,18 +137,19 @@ static int match_at(vb_document *doc, vb_matcher *m, const char *subject, size_t
  * PCRE2 tried only where a citation may start.  Every citation (short
  * ones too) holds its register number, and the "Mẫu", type word and "số"
  * before it hold letters, digits, white space, bytes >= 0x80 and "_&@):"
- * only, never other ASCII punctuation.  So a
+ * only, and "-" in a company's register ("số ABC-SB014/25-HC"), never
+ * other ASCII punctuation.  So a
  * match starts at a digit, or at a word start with a digit after it
  * before any such punctuation.  (Tried at every letter, the type words
  * were a quarter of the run time.) */
 /* What scan_at_starts stops at, per byte: 1 a digit, 2 ASCII punctuation
- * other than "_&@):" (ispunct in the C locale; a table, as this loop
+ * other than "_&@):-" (ispunct in the C locale; a table, as this loop
  * looks at every byte of every text). */
 static const unsigned char stop_kind[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
     ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
     ['!'] = 2, ['"'] = 2, ['#'] = 2, ['$'] = 2, ['%'] = 2, ['\''] = 2, ['('] = 2,
-    ['*'] = 2, ['+'] = 2, [','] = 2, ['-'] = 2, ['.'] = 2, ['/'] = 2, [';'] = 2,
+    ['*'] = 2, ['+'] = 2, [','] = 2, ['.'] = 2, ['/'] = 2, [';'] = 2,
     ['<'] = 2, ['='] = 2, ['>'] = 2, ['?'] = 2, ['['] = 2, ['\\'] = 2, [']'] = 2,
     ['^'] = 2, ['`'] = 2, ['{'] = 2, ['|'] = 2, ['}'] = 2, ['~'] = 2,
 };
@@ -308,14 +319,29 @@ static void seg_key(const directives_state *st, const char *f, seg *g)
     g->text[t] = 0;
 }
 
+/* The byte length of a slash or of one of its look-alikes (lexicon
+ * directives.slashes: "⁄" U+2044) at fold[i], or 0. */
+static size_t slash_at(const directives_state *st, const char *f, size_t i, size_t b)
+{
+    if (f[i] == '/')
+        return 1;
+    if ((unsigned char)f[i] < 0x80)
+        return 0;
+    for (size_t w = 2; w <= 4 && i + w <= b; w++)
+        if (vb_lexicon_get(st->slashes, f + i, w))
+            return w;
+    return 0;
+}
+
 /* Splits fold[a,b) into code segments. */
 static size_t split_segs(const directives_state *st, const char *f, size_t a, size_t b,
                          seg *out, size_t max)
 {
     size_t n = 0;
     char sep = 0;
-    /* white space before and after the separator, a line break anywhere */
-    bool before = false, after = false, brk = false;
+    /* white space before and after the separator, a line break anywhere,
+     * a line break after the separator */
+    bool before = false, after = false, brk = false, brk_after = false;
     for (size_t i = a; i < b;) {
         char c = f[i];
         if (is_space(c)) {
@@ -323,19 +349,22 @@ static size_t split_segs(const directives_state *st, const char *f, size_t a, si
                 after = true;
             else
                 before = true;
-            if (c == '\n')
+            if (c == '\n') {
                 brk = true;
+                brk_after = sep != 0;
+            }
             i++;
             continue;
         }
-        if (c == '/' || c == '-') {
-            sep = c;
-            i++;
+        size_t sl = slash_at(st, f, i, b);
+        if (sl || c == '-') {
+            sep = sl ? '/' : c;
+            i += sl ? sl : 1;
             continue;
         }
         size_t s = i;
         bool alpha = false;
-        while (i < b && !is_space(f[i]) && f[i] != '/' && f[i] != '-') {
+        while (i < b && !is_space(f[i]) && f[i] != '-' && !slash_at(st, f, i, b)) {
             if ((f[i] >= 'a' && f[i] <= 'z') || (unsigned char)f[i] >= 0x80)
                 alpha = true;
             i++;
@@ -348,12 +377,14 @@ static size_t split_segs(const directives_state *st, const char *f, size_t a, si
              * "NĐ-CP /Tổng": the segment may be prose (C checks it is a
              * code: "84- KL/TW", "354 /Qb-UBND") */
             out[n].spaced = !sep || before || after || brk;
+            out[n].broken = brk_after && !before;
             out[n].alpha = alpha;
+            out[n].fixed[0] = 0;
             seg_key(st, f, &out[n]);
             n++;
         }
         sep = 0;
-        before = after = brk = false;
+        before = after = brk = brk_after = false;
     }
     return n;
 }
@@ -393,6 +424,8 @@ static size_t glued_code_length(directives_state *st, vb_document *doc, const se
 /* The official form of one non-type segment. */
 static const char *restore_seg(directives_state *st, vb_document *doc, const seg *g)
 {
+    if (g->fixed[0])
+        return vb_arena_strdup(&doc->arena, g->fixed);
     const char *f = g->key;
     size_t n = strlen(g->key);
     const char *v = lookup_code(st, f, n);
@@ -443,6 +476,105 @@ typedef struct {
     int year;
 } symbol;
 
+bool vb_read_ocr_digits(const vb_lexicon *ocr_digits, const char *s, size_t n, char *out,
+                        size_t out_size)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ')
+            continue;
+        const char *d = s[i] >= '0' && s[i] <= '9' ? s + i : vb_lexicon_get(ocr_digits, s + i, 1);
+        if (!d || *d < '0' || *d > '9' || o + 1 >= out_size)
+            return false;
+        out[o++] = *d;
+    }
+    out[o] = 0;
+    return o > 0;
+}
+
+static bool read_ocr_digits(const directives_state *st, const char *s, size_t n, char *out,
+                            size_t out_size)
+{
+    return vb_read_ocr_digits(st->ocr_digits, s, n, out, out_size);
+}
+
+/* A code whose digits OCR damaged, at segment i ("QHI4", "QH1 4": the
+ * segment "4" after the space joins it): directives.term_code decides
+ * where it is and which part holds the digits.  Returns the new number of
+ * segments. */
+static size_t repair_term_code(directives_state *st, vb_document *doc, seg *g, size_t i, size_t n,
+                               size_t code_e)
+{
+    vb_matcher *m = &st->ms.m[P_TERM_CODE];
+    const char *f = doc->text.fold;
+    size_t ts, te;
+    if (match_at(doc, m, f, code_e, g[i].s) <= 0 || !vb_group(m, "term", &ts, &te))
+        return n;
+    size_t me = vb_ovector(m)[1];
+    char digits[8];
+    if (ts < g[i].s || ts - g[i].s + 8 > sizeof g[i].fixed ||
+        !read_ocr_digits(st, f + ts, te - ts, digits, sizeof digits))
+        return n;
+    size_t l = 0;
+    for (size_t j = g[i].s; j < ts; j++)
+        if (f[j] != ' ')
+            g[i].fixed[l++] = (char)toupper((unsigned char)f[j]);
+    snprintf(g[i].fixed + l, sizeof g[i].fixed - l, "%s", digits);
+    g[i].e = me;
+    size_t k = i + 1;
+    while (k < n && g[k].s < me)
+        k++;
+    memmove(&g[i + 1], &g[k], (n - k) * sizeof *g);
+    return n - (k - i - 1);
+}
+
+/* The register number as written in the official symbol: "66.7", "30a",
+ * a company's letters in capitals ("ABC-SB014"); a digit that OCR read as
+ * a letter before the others ("I 25", "l25", "O5": directives.ocr_digits)
+ * is put back, a space OCR put after the first digit ("1 25") dropped. */
+static char *register_text(directives_state *st, vb_document *doc, size_t num_s, size_t num_e)
+{
+    const char *f = doc->text.fold;
+    size_t p = num_s;
+    while (p < num_e && f[p] >= 'a' && f[p] <= 'z')
+        p++;
+    char *r = vb_arena_alloc(&doc->arena, num_e - num_s + 1);
+    size_t o = 0, i = num_s;
+    char d[4];
+    if (p == num_s + 1 && read_ocr_digits(st, f + num_s, 1, d, sizeof d)) {
+        r[o++] = d[0];
+        i = p;
+    } else if (p > num_s) {
+        char *orig = vb_clean_fold_range(&doc->arena, &doc->text, num_s, num_e);
+        return vb_upper_utf8(&doc->arena, orig, strlen(orig));
+    }
+    for (; i < num_e; i++)
+        if (f[i] != ' ')
+            r[o++] = f[i];
+    r[o] = 0;
+    return r;
+}
+
+/* Whether folded s[0,n) is a type code: one of `type` when a type word
+ * names the citation, else any (lexicon directives.code_types). */
+static bool is_type_code(directives_state *st, vb_arena *a, const char *type, const char *s, size_t n)
+{
+    if (type)
+        return type_code_for(st, a, type, s, n) != NULL;
+    const char *off = lookup_code(st, s, n);
+    char *up = NULL;
+    if (!off) {
+        up = vb_arena_strndup(a, s, n);
+        for (char *p = up; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        off = up;
+    }
+    char *fo = vb_fold_utf8(off, strlen(off));
+    bool r = vb_lexicon_get(st->code_types, fo, strlen(fo)) != NULL;
+    free(fo);
+    return r;
+}
+
 /* Takes the number apart and writes the official symbol.  False when
  * what is left after dropping prose segments is no document number. */
 static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, size_t num_e,
@@ -452,12 +584,85 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
     const char *f = doc->text.fold;
     seg g[MAX_SEGS];
     size_t n = split_segs(st, f, code_s, code_e, g, MAX_SEGS);
-    /* a segment after a spaced separator must be a code in capitals */
+    for (size_t i = 0; i < n; i++)
+        if (g[i].alpha)
+            n = repair_term_code(st, doc, g, i, n, code_e);
+    /* a code OCR split by a space before the next separator ("N Đ-CP"):
+     * one code when the parts make one, else no reading is sure */
+    for (size_t i = 1; i < n; i++) {
+        if (g[i].sep != ' ' || !g[i].alpha || !g[i - 1].alpha || g[i - 1].fixed[0] ||
+            g[i].e >= code_e || (f[g[i].e] != '/' && f[g[i].e] != '-' && !slash_at(st, f, g[i].e, code_e)))
+            continue;
+        char joined[24];
+        int l = snprintf(joined, sizeof joined, "%s%s", g[i - 1].key, g[i].key);
+        if (l <= 0 || (size_t)l >= sizeof joined)
+            return false;
+        if (!lookup_code(st, joined, (size_t)l) && !is_type_code(st, &doc->arena, type, joined, (size_t)l) &&
+            !is_type_code(st, &doc->arena, NULL, joined, (size_t)l))
+            return false;
+        size_t fl = 0;
+        for (size_t j = g[i - 1].s; j < g[i].e && fl + 1 < sizeof g[i - 1].fixed; j++)
+            if (f[j] != ' ')
+                g[i - 1].fixed[fl++] = f[j];
+        g[i - 1].fixed[fl] = 0;
+        const char *off = lookup_code(st, g[i - 1].fixed, fl);
+        if (!off)
+            off = type ? type_code_for(st, &doc->arena, type, g[i - 1].fixed, fl) : NULL;
+        if (off)
+            snprintf(g[i - 1].fixed, sizeof g[i - 1].fixed, "%s", off);
+        else
+            for (size_t j = 0; j < fl; j++)
+                g[i - 1].fixed[j] = (char)toupper((unsigned char)g[i - 1].fixed[j]);
+        snprintf(g[i - 1].key, sizeof g[i - 1].key, "%s", joined);
+        g[i - 1].e = g[i].e;
+        memmove(&g[i], &g[i + 1], (n - i - 1) * sizeof *g);
+        n--;
+        i--;
+    }
+    /* a segment after a spaced separator must be a code in capitals; one
+     * after a separator that ends its line goes on with the symbol when it
+     * has a digit and no small letter ("05/KH-BCA-" / "V01", not "A. MỤC
+     * ĐÍCH") */
     for (size_t i = 0; i < n; i++) {
-        if (g[i].spaced && g[i].alpha && !lookup_code(st, g[i].key, strlen(g[i].key)) &&
+        if (g[i].spaced && g[i].alpha && !g[i].fixed[0] &&
+            !lookup_code(st, g[i].key, strlen(g[i].key)) &&
             !upper_in_input(doc, g[i].s, g[i].e)) {
+            char *t = vb_clean_fold_range(&doc->arena, &doc->text, g[i].s, g[i].e);
+            vb_case_count cc = vb_case_count_of(t, strlen(t));
+            bool digit = false;
+            for (size_t j = g[i].s; j < g[i].e; j++)
+                digit = digit || (f[j] >= '0' && f[j] <= '9');
+            if (g[i].broken && digit && cc.upper >= 1 && cc.lower == 0)
+                continue;
             n = i;
             break;
+        }
+    }
+    /* a year glued to the type code ("49/2025TT-BCT"): the slash is put
+     * back when the letters are a type code in capitals; other capitals
+     * after a type word are kept as written ("Công văn số 07/2025BQL-KT":
+     * one record, no guess); else this is no number ("tháng 3/2025của") */
+    if (n > 0 && n < MAX_SEGS && g[0].sep == '/' && g[0].alpha && g[0].e - g[0].s > 4 &&
+        !g[0].lookalike) {
+        const char *y = f + g[0].s;
+        bool digits4 = true;
+        for (size_t i = 0; i < 4; i++)
+            digits4 = digits4 && y[i] >= '0' && y[i] <= '9';
+        if (digits4 && y[4] >= 'a' && y[4] <= 'z') {
+            if (!upper_in_input(doc, g[0].s + 4, g[0].e))
+                return false;
+            bool sure = is_type_code(st, &doc->arena, type, y + 4, g[0].e - g[0].s - 4);
+            if (!sure && !type)
+                return false;
+            memmove(&g[1], &g[0], n * sizeof *g);
+            n++;
+            g[0].e = g[0].s + 4;
+            g[0].alpha = false;
+            g[1].s = g[0].e;
+            g[1].sep = sure ? '/' : 0;
+            g[1].spaced = g[1].broken = false;
+            seg_key(st, f, &g[0]);
+            seg_key(st, f, &g[1]);
         }
     }
     if (n > 0 && g[n - 1].alpha) {
@@ -469,8 +674,19 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
     }
     size_t k = 0;
     int year = 0;
-    if (n > 0 && !g[0].alpha && g[0].sep == '/' && g[0].e - g[0].s == 4) {
-        year = atoi(f + g[0].s);
+    /* a company's short year ("ABC-SB014/25-HC": only after "số", see
+     * directives.cite) is no code */
+    bool short_year = false;
+    char yb[8];
+    if (n > 0 && g[0].sep == '/' && g[0].e - g[0].s == 4 && !g[0].fixed[0] &&
+        read_ocr_digits(st, g[0].key, strlen(g[0].key), yb, sizeof yb) &&
+        (!strncmp(yb, "19", 2) || !strncmp(yb, "20", 2))) {
+        year = atoi(yb);
+        memcpy(g[0].fixed, yb, sizeof yb);
+        g[0].alpha = false;
+        k = 1;
+    } else if (n > 1 && !g[0].alpha && g[0].sep == '/' && g[0].e - g[0].s <= 2) {
+        short_year = true;
         k = 1;
     }
     size_t nalpha = 0;
@@ -480,9 +696,27 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
         else
             nalpha++;
     }
+    /* a number without a code, "Quyết định số 12/2023" (directives.cite
+     * takes it only after a type word and "số") */
+    if (nalpha == 0 && year && type && n == 1) {
+        char *reg = register_text(st, doc, num_s, num_e);
+        /* a company's letters name their code: without one, they are a
+         * glued word ("số ngày12/2023") */
+        if (reg[0] < '0' || reg[0] > '9')
+            return false;
+        size_t l = strlen(reg) + 8;
+        out->number = vb_arena_alloc(&doc->arena, l);
+        snprintf(out->number, l, "%s/%04d", reg, year);
+        out->type = type;
+        out->type_code = NULL;
+        out->issuer_code = NULL;
+        out->year = year;
+        *end = g[0].e;
+        return true;
+    }
     if (nalpha == 0 || (year == 0 && nalpha < 2 && !type))
         return false;
-    if (year == 0 && nalpha < 2 && g[k].sep != '/')
+    if (year == 0 && nalpha < 2 && g[k].sep != '/' && !short_year)
         return false;
     *end = g[n - 1].e;
 
@@ -534,7 +768,7 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
     }
     char buf[256];
     size_t o = 0;
-    o += (size_t)snprintf(buf + o, sizeof buf - o, "%.*s", (int)(num_e - num_s), f + num_s);
+    o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", register_text(st, doc, num_s, num_e));
     char icode[160];
     size_t io = 0;
     icode[0] = 0;
@@ -543,13 +777,17 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
         const char *v;
         if (i == k && tc)
             v = tc;
+        else if (!g[i].alpha && g[i].fixed[0])
+            v = g[i].fixed;
         else if (!g[i].alpha)
             v = vb_arena_strndup(&doc->arena, f + g[i].s, g[i].e - g[i].s);
         else
             v = restore_seg(st, doc, &g[i]);
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%c%s", sep, v);
+        /* sep 0: a code glued to the year, kept as written */
+        const char sep_s[2] = {sep, 0};
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", sep_s, v);
         if (i >= k && !(i == k && tc) && io + 2 < sizeof icode)
-            io += (size_t)snprintf(icode + io, sizeof icode - io, "%s%s", io ? (const char[]){sep, 0} : "", v);
+            io += (size_t)snprintf(icode + io, sizeof icode - io, "%s%s", io ? sep_s : "", v);
     }
     if (o >= sizeof buf)
         return false;
@@ -563,16 +801,35 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
 
 /* Folded key of a number for "same number" tests: letters and digits,
  * lower case, no diacritics; "-" and "/" count as one separator (texts
- * write "102/2025/NQLT-UBTVQH15" and "102/2025/NQLT/UBTVQH15"). */
+ * write "102/2025/NQLT-UBTVQH15" and "102/2025/NQLT/UBTVQH15"), and none
+ * stands between a year and a code. */
 static char *number_key(const char *number)
 {
     char *f = vb_fold_utf8(number, strlen(number));
     size_t o = 0;
-    for (size_t i = 0; f[i]; i++)
-        if (!is_space(f[i]))
-            f[o++] = f[i] == '-' ? '/' : f[i];
+    for (size_t i = 0; f[i]; i++) {
+        if (is_space(f[i]))
+            continue;
+        /* the separator after a year, which a text may leave out
+         * ("07/2025BQL-KT" and "07/2025/BQL-KT" are one number) */
+        if ((f[i] == '/' || f[i] == '-') && o >= 5 && f[o - 5] == '/' && isdigit((unsigned char)f[o - 4]) &&
+            isdigit((unsigned char)f[o - 3]) && isdigit((unsigned char)f[o - 2]) &&
+            isdigit((unsigned char)f[o - 1]) && f[i + 1] >= 'a' && f[i + 1] <= 'z')
+            continue;
+        f[o++] = f[i] == '-' ? '/' : f[i];
+    }
     f[o] = 0;
     return f;
+}
+
+/* Drops the separators of a number_key in place. */
+static void drop_separators(char *key)
+{
+    size_t o = 0;
+    for (size_t i = 0; key[i]; i++)
+        if (key[i] != '/')
+            key[o++] = key[i];
+    key[o] = 0;
 }
 
 /* Trims white space and trailing punctuation from a fold range. */
@@ -590,6 +847,7 @@ typedef struct {
     char *issuer;
     char *subject;
     size_t tail;        /* fold offset where the citation ends */
+    size_t end;         /* the same after its subject too */
 } details;
 
 /* Bodies are joined by "và" to another name in capitals ("Bộ trưởng Bộ
@@ -690,6 +948,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, size
         if (!d->issuer)
             break;
     }
+    d->end = d->tail;
     vb_matcher *m = &st->ms.m[P_SUBJECT];
     if (match_at(doc, m, f, len, d->tail) > 0) {
         static const char *const names[] = {"subject", "subject2", "subject3"};
@@ -700,9 +959,12 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, size
                     while (b > a && !is_space(f[b]))
                         b--;
                 }
+                size_t me = vb_ovector(m)[1];
                 trim_range(f, &a, &b);
-                if (b > a)
+                if (b > a) {
                     d->subject = vb_clean_fold_range(&doc->arena, &doc->text, a, b);
+                    d->end = me;
+                }
                 break;
             }
     }
@@ -720,6 +982,58 @@ static const char *type_before(directives_state *st, vb_document *doc, size_t nu
     return NULL;
 }
 
+/* Whether `type` is one of the "|" list. */
+static bool in_type_list(const char *list, const char *type)
+{
+    size_t tl = strlen(type);
+    for (const char *p = list; *p;) {
+        const char *q = strchr(p, '|');
+        size_t l = q ? (size_t)(q - p) : strlen(p);
+        if (l == tl && !memcmp(p, type, l))
+            return true;
+        p += l + (q ? 1 : 0);
+    }
+    return false;
+}
+
+/* The "|" list of types an issuer code decides (lexicon
+ * directives.issuer_types: "QH14" is a Luật or a Nghị quyết), or NULL. */
+static const char *issuer_type_list(const directives_state *st, const char *issuer_code)
+{
+    size_t l = strlen(issuer_code), d = l;
+    while (d > 0 && issuer_code[d - 1] >= '0' && issuer_code[d - 1] <= '9')
+        d--;
+    if (d == l || d == 0)
+        return NULL;
+    char *fk = vb_fold_utf8(issuer_code, d);
+    const char *list = vb_lexicon_get(st->issuer_types, fk, strlen(fk));
+    free(fk);
+    return list;
+}
+
+/* The type of a number whose issuer code decides it: `type` when it is
+ * one of the code's types, else the nearest type word of the clause
+ * before "số" that is, else none (a later mention may name it; a record
+ * left without one gets the first of the list: see run).  Other codes
+ * keep `type`. */
+static const char *type_by_issuer(directives_state *st, vb_document *doc, size_t num_s,
+                                  const char *issuer_code, const char *type)
+{
+    const char *list = issuer_type_list(st, issuer_code);
+    if (!list || (type && in_type_list(list, type)))
+        return type;
+    vb_matcher *m = &st->ms.m[P_TYPE_BEFORE];
+    const char *near = NULL;
+    size_t from = num_s > TYPE_BEFORE_WINDOW ? num_s - TYPE_BEFORE_WINDOW : 0;
+    while (from < num_s && vb_match(doc, m, doc->text.fold, num_s, from, 0) > 0) {
+        const char *t = type_of_mark(st, m);
+        if (t && in_type_list(list, t))
+            near = t;
+        from = vb_ovector(m)[0] + 1;
+    }
+    return near;
+}
+
 /* number_key of each record of doc->directives, made once (a key per
  * record per citation was a malloc per comparison).  Owns its strings. */
 typedef struct {
@@ -727,7 +1041,10 @@ typedef struct {
     size_t n, cap;
 } record_keys;
 
-static vb_directive *find_record(vb_document *doc, record_keys *keys, const char *key)
+/* The record of number key `key` (of type `type` too, when given: a
+ * number without a code, "số 02/2018", names one document per type). */
+static vb_directive *find_record(vb_document *doc, record_keys *keys, const char *key,
+                                 const char *type)
 {
     for (size_t i = 0; i < doc->directives.n; i++) {
         if (i == keys->n) {
@@ -737,7 +1054,8 @@ static vb_directive *find_record(vb_document *doc, record_keys *keys, const char
             }
             keys->v[keys->n++] = number_key(doc->directives.v[i].number);
         }
-        if (!strcmp(keys->v[i], key))
+        if (!strcmp(keys->v[i], key) &&
+            (!type || (doc->directives.v[i].type && !strcmp(doc->directives.v[i].type, type))))
             return &doc->directives.v[i];
     }
     return NULL;
@@ -767,10 +1085,77 @@ static void add_mention(vb_directive *d, vb_span sp)
     mn->section = -1;
 }
 
-/* Numeric value of a register number ("08" = 8). */
+/* Numeric value of a register number ("08" = 8); -1 for one a short
+ * mention cannot name ("66.7", "30a", "ABC-SB014"). */
 static long register_value(const char *s)
 {
-    return strtol(s, NULL, 10);
+    char *e;
+    long v = strtol(s, &e, 10);
+    return e == s || *e == '.' || (*e != '/' && *e != '-' && *e) ? -1 : v;
+}
+
+/* A number without a code ("12/2023", from "Quyết định số 12/2023"). */
+static bool codeless(const vb_directive *d)
+{
+    const char *sl = strchr(d->number, '/');
+    return d->year && !d->type_code && !d->issuer_code && sl && !strchr(sl + 1, '/') &&
+           !strchr(sl + 1, '-') && strlen(sl + 1) == 4;
+}
+
+static int mention_cmp(const void *a, const void *b)
+{
+    const vb_mention *x = a, *y = b;
+    return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+}
+
+/* "Thông tư số 02/2018" after (or before) "Thông tư số 02/2018/TT-TANDTC"
+ * (a text names it so once it has cited it in full): the short number is
+ * a mention of the one record of the same type, register number and year;
+ * it stays a record of its own when no record, or several, fit. */
+static void merge_codeless(vb_document *doc)
+{
+    size_t n = doc->directives.n;
+    /* the record each one goes into (itself when it stays) */
+    size_t *into = vb_xmalloc((n + 1) * sizeof *into);
+    for (size_t i = 0; i < n; i++) {
+        vb_directive *r = &doc->directives.v[i];
+        into[i] = i;
+        if (!codeless(r))
+            continue;
+        size_t rl = (size_t)(strchr(r->number, '/') - r->number), hit = i;
+        int hits = 0;
+        for (size_t j = 0; j < n; j++) {
+            const vb_directive *c = &doc->directives.v[j];
+            if (j == i || codeless(c) || c->year != r->year || strncmp(c->number, r->number, rl) ||
+                c->number[rl] != '/' || (r->type && c->type && strcmp(r->type, c->type)))
+                continue;
+            hit = j;
+            hits++;
+        }
+        if (hits == 1)
+            into[i] = hit;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (into[i] == i)
+            continue;
+        vb_directive *r = &doc->directives.v[i], *h = &doc->directives.v[into[i]];
+        size_t n0 = h->mentions.n;
+        for (size_t k = 0; k < r->mentions.n; k++)
+            if (!has_mention(h, n0, r->mentions.v[k].span))
+                add_mention(h, r->mentions.v[k].span);
+        qsort(h->mentions.v, h->mentions.n, sizeof *h->mentions.v, mention_cmp);
+        if (!h->type)
+            h->type = r->type;
+        if (!h->date)
+            h->date = r->date;
+        free(r->mentions.v);
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (into[i] == i)
+            doc->directives.v[o++] = doc->directives.v[i];
+    doc->directives.n = o;
+    free(into);
 }
 
 static void run_short(directives_state *st, vb_document *doc, const vb_fold_ranges *ex)
@@ -830,10 +1215,14 @@ static void run(void *state, vb_document *doc)
     /* the document's own number; without one in the header, the number
      * the plan or regulation it issues says it is issued with (not an
      * annex's: a consolidated text's annex names the consolidated one) */
-    const vb_attachment *issued = doc->attachments.n && doc->attachments.v[0].typed ? &doc->attachments.v[0] : NULL;
+    const vb_attachment *issued = doc->attachments.n && doc->attachments.v[0].issued ? &doc->attachments.v[0] : NULL;
     char *own = doc->header.number ? number_key(doc->header.number)
                 : issued && issued->issued_with ? number_key(issued->issued_with)
                                                 : NULL;
+    /* the header may keep a slash OCR or the writer lost ("07/2025CV-BQL")
+     * that the citation puts back: compared without separators */
+    if (own)
+        drop_separators(own);
     const vb_span hn = doc->header.number_span;
 
     /* the type word of the last citation and where that citation ended,
@@ -875,6 +1264,8 @@ static void run(void *state, vb_document *doc)
         /* a type word further back names only a number without a type code */
         if (!sy.type && !sy.type_code && (far || (far = type_before(st, doc, num_s))))
             sy.type = far;
+        if (!sy.type_code && sy.issuer_code)
+            sy.type = type_by_issuer(st, doc, num_s, sy.issuer_code, sy.type);
         /* a symbol cut short (prose after a spaced hyphen): scan on from its end */
         if (sym_end < me)
             pos = sym_end;
@@ -885,16 +1276,22 @@ static void run(void *state, vb_document *doc)
         /* the document's own number, wherever it stands (an annex "ban
          * hành kèm theo Quyết định số ...", a trailer): its date is no
          * citation either */
-        if (own && !strcmp(key, own)) {
+        char *bare_key = vb_arena_strdup(&doc->arena, key);
+        drop_separators(bare_key);
+        if (own && !strcmp(bare_key, own)) {
             free(key);
             list_type = NULL;
             continue;
         }
         details d;
         read_details(st, doc, sym_end, joint_issuers(&sy), &d);
+        /* a list goes on after a subject too ("các Nghị quyết: số 55/2010/QH12
+         * về ...; số 28/2016/QH14 về ...") */
         list_type = sy.type;
-        list_end = d.tail;
-        vb_directive *r = find_record(doc, &keys, key);
+        list_end = d.end;
+        bool bare = !sy.type_code && !sy.issuer_code && sy.year && sy.type &&
+                    !strchr(strchr(sy.number, '/') + 1, '/');
+        vb_directive *r = find_record(doc, &keys, key, bare ? sy.type : NULL);
         free(key);
         if (!r) {
             r = VB_PUSH(doc->directives);
@@ -935,6 +1332,16 @@ static void run(void *state, vb_document *doc)
             pending_end = d.tail;
         } else {
             n_pending = 0;
+        }
+    }
+    merge_codeless(doc);
+    for (size_t i = 0; i < doc->directives.n; i++) {
+        vb_directive *r = &doc->directives.v[i];
+        const char *list = r->type || r->type_code || !r->issuer_code ? NULL : issuer_type_list(st, r->issuer_code);
+        if (list) {
+            const char *bar = strchr(list, '|');
+            r->type = bar ? vb_arena_strndup(&doc->arena, list, (size_t)(bar - list))
+                          : vb_arena_strdup(&doc->arena, list);
         }
     }
     run_short(st, doc, &ex);
