@@ -228,11 +228,22 @@ static size_t banner_end(header_state *st, vb_document *doc, size_t limit)
 
 /* ------------------------------------------------------------ number */
 
+/* The digit OCR read as a letter: I, l for 1, O for 0 (folded to i, l,
+ * o); 0 for any other character. */
+static char ocr_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c;
+    return c == 'i' || c == 'l' ? '1' : c == 'o' ? '0' : 0;
+}
+
+
 typedef struct {
     bool ok;
     size_t start, end;          /* the whole match */
     size_t num_s, num_e;        /* register number, num_s == num_e when blank */
     size_t code_s, code_e;
+    bool ocr;                   /* letters for digits in the number */
 } number_match;
 
 static bool upper_at(vb_document *doc, size_t i);
@@ -296,7 +307,7 @@ static bool number_position_ok(header_state *st, vb_document *doc, size_t so_sta
 
 static number_match find_number(header_state *st, vb_document *doc, size_t from, size_t to)
 {
-    number_match n = {false, 0, 0, 0, 0, 0, 0};
+    number_match n = {false, 0, 0, 0, 0, 0, 0, false};
     vb_matcher *m = &st->ms.m[P_NUMBER];
     while (from < to && vb_match(doc, m, doc->text.fold, to, from, 0)) {
         PCRE2_SIZE *ov = vb_ovector(m);
@@ -313,6 +324,8 @@ static number_match find_number(header_state *st, vb_document *doc, size_t from,
         if (!vb_group(m, "num", &n.num_s, &n.num_e))
             n.num_s = n.num_e = 0;
         vb_group(m, "code", &n.code_s, &n.code_e);
+        size_t os, oe;
+        n.ocr = vb_group(m, "onum", &os, &oe);
         if (n.num_e == 0)
             n.num_s = n.num_e = n.code_s;
         return n;
@@ -373,8 +386,10 @@ static char *restore_number(header_state *st, vb_document *doc, const number_mat
     const vb_text *t = &doc->text;
     char buf[256];
     size_t o = 0;
+    /* "II" read for 11: the pattern's group onum says the letters are
+     * digits */
     for (size_t i = n->num_s; i < n->num_e && o + 1 < sizeof buf; i++)
-        buf[o++] = t->fold[i];
+        buf[o++] = n->ocr ? ocr_digit(t->fold[i]) : t->fold[i];
     /* segments of the code: separators [/-], letters and digits between */
     size_t i = n->code_s;
     int alpha_seen = 0;
@@ -501,15 +516,30 @@ typedef struct {
     char *iso;
 } date_match;
 
+/* Digits of s[0,n), a space between two of them allowed ("tháng 0 8":
+ * a two-digit field the layout split). */
 static int parse_int(const char *s, size_t n)
 {
-    int v = 0;
+    int v = 0, digits = 0;
     for (size_t i = 0; i < n; i++) {
+        if (is_space(s[i]) && i > 0 && i + 1 < n)
+            continue;
         if (s[i] < '0' || s[i] > '9')
             return -1;
         v = v * 10 + (s[i] - '0');
+        digits++;
     }
-    return n ? v : -1;
+    return digits && digits <= 4 ? v : -1;
+}
+
+/* A day of two characters with one letter OCR made of a digit ("i7",
+ * "1l", "2O"): sure only with the other one a digit. */
+static int parse_ocr_day(const char *s, size_t n)
+{
+    if (n != 2 || !((s[0] >= '0' && s[0] <= '9') || (s[1] >= '0' && s[1] <= '9')))
+        return -1;
+    char a = ocr_digit(s[0]), b = ocr_digit(s[1]);
+    return a && b ? (a - '0') * 10 + (b - '0') : -1;
 }
 
 /* The place before a header date: the text between the left edge (line
@@ -544,6 +574,9 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
             a++;
         if (b > a) {
             vb_word_shape sh = vb_word_shape_of(w + a, b - a);
+            /* OCR junk inside a capitalised word ("H@i Noi") */
+            if (sh == VB_WORD_MIXED_CHARS && w[a] >= 'A' && w[a] <= 'Z')
+                sh = VB_WORD_CAPITALISED;
             if (sh != VB_WORD_CAPITALISED && sh != VB_WORD_UPPER && sh != VB_WORD_MIXED_CASE) {
                 char *f = vb_fold_utf8(w + a, b - a);
                 bool ok = vb_match(doc, &st->ms.m[P_PLACE_LOWER], f, strlen(f), 0, 0) > 0;
@@ -664,12 +697,14 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
         if (mo < 1 || mo > 12)
             continue;
         int day = has_day ? parse_int(t->fold + ds, de - ds) : -1;
+        if (has_day && day < 0)
+            day = parse_ocr_day(t->fold + ds, de - ds);
         d.ok = true;
         d.start = ngay;
         d.end = me;
         d.place_s = ps;
         d.place_e = pe;
-        if (day > 0 && de - ds <= 2 && valid_day(y, mo, day))
+        if (day > 0 && de - ds <= 3 && valid_day(y, mo, day))
             d.iso = vb_arena_printf(&doc->arena, "%04d-%02d-%02d", y, mo, day);
         else
             d.iso = vb_arena_printf(&doc->arena, "%04d-%02d", y, mo);
