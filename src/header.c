@@ -36,12 +36,13 @@ enum {
     P_AUTHORITY,
     P_BODY_START,
     P_PLACE_LOWER,
+    P_STAMP,
 };
 
 static const char *const pattern_names[] = {
     "header.banner",     "header.motto_nation", "header.motto_motto", "header.motto_party",
     "header.number",     "header.date",         "header.vv",          "header.title_stop",
-    "header.authority",  "header.body_start",   "header.place_lower", NULL,
+    "header.authority",  "header.body_start",   "header.place_lower", "header.stamp",       NULL,
 };
 
 typedef struct {
@@ -803,6 +804,10 @@ static type_match type_prefix(header_state *st, vb_document *doc, size_t s, size
             continue;
         }
         char after = t->fold[s + kl];
+        /* the next line of a two-line type ("CHƯƠNG TRÌNH\nHÀNH ĐỘNG")
+         * is read whole by type_line */
+        if (after == '\n')
+            continue;
         bool edge = !(after >= 'a' && after <= 'z') && (unsigned char)after < 0x80;
         /* "**LUẬT****CÁN BỘ, CÔNG CHỨC**": bold marks between */
         if (!edge)
@@ -918,14 +923,27 @@ static type_match type_inline(header_state *st, vb_document *doc, size_t from, s
 
 /* -------------------------------------------------------------- title */
 
+/* A line of an incoming-document stamp ("ĐẾN", "Số: 1234", "Ngày:
+ * 05/4", "Chuyển:"): OCR reads it among the header's lines; it is in
+ * capitals or capitalised. */
+static bool is_stamp(header_state *st, vb_document *doc, size_t s, size_t e)
+{
+    const vb_text *t = &doc->text;
+    while (s < e && !t_is_alnum(t->fold[s]))
+        s++;
+    return s < e && upper_at(doc, s) && line_matches(st, doc, P_STAMP, s, e);
+}
+
 /* Lines after the type line, up to a blank line or a line that cannot
  * belong to the title.  A blank line is crossed when the next line goes
  * on in lower case (documents exported with blank lines between lines). */
-static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *ts, size_t *te)
+static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *ts, size_t *te,
+                       char **text)
 {
     const vb_text *t = &doc->text;
     size_t i = from, first_s = 0, last_e = 0, lines = 0, blanks = 0;
-    bool have = false, title_upper = false;
+    bool have = false, title_upper = false, skipped = false;
+    char *joined = NULL;
     while (i < t->fold_len && lines < 6) {
         size_t e = line_end(t, i);
         size_t s = i;
@@ -941,13 +959,26 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         trim(t, &cs, &ce);
         if (line_matches(st, doc, P_TITLE_STOP, cs, ce) || line_matches(st, doc, P_AUTHORITY, cs, ce))
             break;
+        if (is_stamp(st, doc, cs, ce)) {
+            skipped |= have;
+            i = next;
+            continue;
+        }
         char *orig = vb_clean_fold_range(&doc->arena, t, cs, ce);
         size_t ol = strlen(orig);
         if (have) {
             if (blanks) {
-                /* crossing a blank line: only a lower-case continuation */
+                /* crossing a blank line: a lower-case continuation, or
+                 * capitals going on a title in capitals (OCR puts blank
+                 * lines between the lines of a block) */
                 vb_word_shape sh = vb_word_shape_of(orig, strcspn(orig, " "));
-                if (sh != VB_WORD_LOWER)
+                char prev = t->fold[last_e - 1];
+                bool caps_on = title_upper && blanks <= 2 && vb_mostly_upper(orig, ol, 0.8) &&
+                               prev != '.' && prev != ';' && prev != ':' && ol <= 160;
+                /* a website repeats the title on the type line below it */
+                if (ce - cs == last_e - first_s && !memcmp(t->fold + cs, t->fold + first_s, ce - cs))
+                    caps_on = false;
+                if (sh != VB_WORD_LOWER && !caps_on)
                     break;
             }
             /* a stamp or label line ("Chuyển:"), or a change from a title
@@ -971,6 +1002,7 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         last_e = ce;
         lines++;
         blanks = 0;
+        joined = joined ? vb_arena_printf(&doc->arena, "%s %s", joined, orig) : orig;
         if (last_e - first_s > 600)
             break;
         i = next;
@@ -979,6 +1011,8 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         return false;
     *ts = first_s;
     *te = last_e;
+    /* stamp lines left out: the title is its lines, not the range */
+    *text = skipped ? joined : NULL;
     return true;
 }
 
@@ -1144,6 +1178,21 @@ static type_match find_type(header_state *st, vb_document *doc, size_t from, siz
             type = type_line(st, doc, cs, ce);
             if (!type.ok && line_matches(st, doc, P_TITLE_STOP, cs, ce))
                 break;
+            if (type.ok && !type.rest_s && e < t->fold_len) {
+                /* a longer type goes on on the next line ("CHƯƠNG TRÌNH
+                 * / HÀNH ĐỘNG", "NGHỊ QUYẾT / LIÊN TỊCH") */
+                size_t ns = e + 1, ne = line_end(t, ns), nce = ne;
+                trim(t, &ns, &nce);
+                if (ns < nce && nce - cs <= 60) {
+                    type_match two = type_line(st, doc, cs, nce);
+                    if (two.ok && !two.rest_s && two.word_s <= type.word_s && two.word_e >= nce &&
+                        upper_range(doc, ns, nce, 0.8)) {
+                        type = two;
+                        type.line_e = nce;
+                        e = ne;
+                    }
+                }
+            }
             if (!type.ok && e < t->fold_len) {
                 /* a type word wrapped in its cell: "**QUYẾT\nĐỊNH**" */
                 size_t ne = line_end(t, e + 1);
@@ -1283,16 +1332,17 @@ static void run(void *state, vb_document *doc)
 
     /* title */
     size_t title_s = 0, title_e = 0;
+    char *title_text = NULL;
     bool title = false;
     if (type.ok) {
         if (long_line)
             title = title_inline(st, doc, type.word_e, &title_s, &title_e);
         else if (type.rest_s)
-            title = find_title(st, doc, type.rest_s, &title_s, &title_e);
+            title = find_title(st, doc, type.rest_s, &title_s, &title_e, &title_text);
         else
             title = find_title(st, doc, line_end(t, type.line_e) < t->fold_len ? line_end(t, type.line_e) + 1
                                                                              : t->fold_len,
-                               &title_s, &title_e);
+                               &title_s, &title_e, &title_text);
     }
 
     /* V/v subject: the title of a Công văn */
@@ -1366,7 +1416,7 @@ static void run(void *state, vb_document *doc)
             h->place = vb_clean_fold_range(&doc->arena, t, date.place_s, date.place_e);
     }
     if (title) {
-        h->title = vb_clean_fold_range(&doc->arena, t, title_s, title_e);
+        h->title = title_text ? title_text : vb_clean_fold_range(&doc->arena, t, title_s, title_e);
         h->title_span = vb_span_from_fold(t, title_s, title_e);
     } else if (vv.ok) {
         h->title = vb_clean_fold_range(&doc->arena, t, vv_s, vv_e);
