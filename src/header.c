@@ -1214,9 +1214,8 @@ static type_match find_type(header_state *st, vb_document *doc, size_t from, siz
     return type;
 }
 
-static void run(void *state, vb_document *doc)
+static void run_text(header_state *st, vb_document *doc)
 {
-    header_state *st = state;
     const vb_text *t = &doc->text;
     vb_header *h = &doc->header;
     h->fold_end = 0;
@@ -1357,7 +1356,7 @@ static void run(void *state, vb_document *doc)
             size_t i = vv.end;
             vv_e = line_end(t, i);
             bool empty = blank_line(t, vv_s, vv_e);
-            for (int l = 0; l < 3; l++) {
+            for (int l = 0; l < 5; l++) {
                 size_t ns = vv_e + 1;
                 if (ns >= t->fold_len)
                     break;
@@ -1368,7 +1367,10 @@ static void run(void *state, vb_document *doc)
                 size_t cs = ns, ce = ne;
                 trim(t, &cs, &ce);
                 char *c = vb_clean_fold_range(&doc->arena, t, cs, ce);
-                if (!empty && vb_word_shape_of(c, strcspn(c, " ")) != VB_WORD_LOWER)
+                /* a line that goes on the subject starts in lower case
+                 * or with a number ("2025" wrapped in a narrow cell) */
+                vb_word_shape sh = vb_word_shape_of(c, strcspn(c, " "));
+                if (!empty && sh != VB_WORD_LOWER && !(sh == VB_WORD_OTHER && c[0] >= '0' && c[0] <= '9'))
                     break;
                 if (empty)
                     vv_s = cs;
@@ -1454,6 +1456,338 @@ static void run(void *state, vb_document *doc)
         end = vv_e;
     h->span = vb_span_from_fold(t, block_s, end);
     h->fold_end = end;
+}
+
+
+/* ----------------------------------------------- tables read by column */
+
+/* A header laid out as a table that a converter wrote as text (a pandoc
+ * grid table "+----+----+" with "| a | b |" rows, or a multiline table
+ * between dashed rules) puts the lines of the two columns side by side,
+ * and a cell's text wraps over several rows: "*Đông Anh, ngày 10 tháng 4
+ * |" with "| V/v triển khai ... | năm 2025*" below it.  Such a table near
+ * the top is read again column by column: a copy of the text in which
+ * each cell's lines follow each other, the stage run on it, the values
+ * kept and the spans mapped back to the input. */
+
+#define TABLE_SEARCH_LINES 60
+#define TABLE_TAIL_BYTES 8000
+#define MAX_COLS 8
+
+typedef struct {
+    size_t virt, orig, len;     /* a run of the copy taken from utf8[orig, orig+len) */
+} run_map;
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    VB_VEC(run_map) map;
+} vtext;
+
+static void vput(vtext *v, const char *s, size_t n, bool from_text, size_t orig)
+{
+    if (v->len + n + 1 > v->cap) {
+        v->cap = (v->len + n + 1) * 2;
+        v->buf = vb_xrealloc(v->buf, v->cap);
+    }
+    memcpy(v->buf + v->len, s, n);
+    if (from_text && n) {
+        run_map *r = VB_PUSH(v->map);
+        r->virt = v->len;
+        r->orig = orig;
+        r->len = n;
+    }
+    v->len += n;
+    v->buf[v->len] = 0;
+}
+
+/* The utf8 offset of the copy's offset `off`: inside a run, or the end of
+ * the run before it. */
+static size_t vmap(const vtext *v, size_t off)
+{
+    size_t lo = 0, hi = v->map.n;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (v->map.v[mid].virt <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (!v->map.n)
+        return 0;
+    const run_map *r = &v->map.v[lo];
+    return r->orig + (off - r->virt < r->len ? off - r->virt : r->len);
+}
+
+static size_t uline_end(const char *u, size_t n, size_t i)
+{
+    const char *nl = i < n ? memchr(u + i, '\n', n - i) : NULL;
+    return nl ? (size_t)(nl - u) : n;
+}
+
+/* Byte offset in utf8[ls,le) of display column `col` (combining marks
+ * take no column): le when the line is shorter. */
+static size_t col_offset(const char *u, size_t ls, size_t le, size_t col)
+{
+    size_t c = 0, i = ls;
+    while (i < le && c < col) {
+        unsigned char b = (unsigned char)u[i];
+        size_t k = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        bool mark = b == 0xCC || (b == 0xCD && i + 1 < le && (unsigned char)u[i + 1] < 0xB0);
+        if (!mark)
+            c++;
+        i += k;
+    }
+    return i < le ? i : le;
+}
+
+static size_t display_col(const char *u, size_t ls, size_t at)
+{
+    size_t c = 0;
+    for (size_t i = ls; i < at; i++) {
+        unsigned char b = (unsigned char)u[i];
+        if ((b & 0xC0) == 0x80)
+            continue;
+        if (b == 0xCC || (b == 0xCD && i + 1 < at && (unsigned char)u[i + 1] < 0xB0))
+            continue;
+        c++;
+    }
+    return c;
+}
+
+/* Column starts of a rule line: a grid border ("+---+---+": the '+'s)
+ * or a multiline table's dashed rule ("------ ------": the dash runs).
+ * Returns the number of columns (0: not a rule), *grid which kind. */
+static size_t rule_cols(const char *u, size_t ls, size_t le, size_t cols[], bool *grid)
+{
+    size_t i = ls;
+    while (i < le && u[i] == ' ')
+        i++;
+    if (i >= le)
+        return 0;
+    if (u[i] == '+') {
+        size_t n = 0;
+        for (size_t k = i; k < le; k++) {
+            char c = u[k];
+            if (c == '+') {
+                if (n < MAX_COLS + 1)
+                    cols[n++] = display_col(u, ls, k);
+            } else if (c != '-' && c != '=' && c != ':' && c != '\r') {
+                return 0;
+            }
+        }
+        *grid = true;
+        return n >= 3 ? n - 1 : 0;
+    }
+    size_t n = 0;
+    for (size_t k = i; k < le;) {
+        if (u[k] == '-') {
+            size_t b = k;
+            while (k < le && u[k] == '-')
+                k++;
+            if (k - b < 3)
+                return 0;
+            if (n < MAX_COLS)
+                cols[n++] = display_col(u, ls, b);
+        } else if (u[k] == ' ' || u[k] == '\r') {
+            k++;
+        } else {
+            return 0;
+        }
+    }
+    *grid = false;
+    return n >= 2 ? n : 0;
+}
+
+/* Appends the cells of one row block (lines [bs, be) of the table) column
+ * by column, a blank line after each cell. */
+static void put_block(vtext *v, const char *u, size_t n, size_t bs, size_t be, const size_t cols[],
+                      size_t ncols, bool grid)
+{
+    for (size_t c = 0; c < ncols; c++) {
+        bool any = false;
+        for (size_t ls = bs; ls < be;) {
+            size_t le = uline_end(u, n, ls);
+            size_t a, b;
+            if (grid) {
+                a = col_offset(u, ls, le, cols[c] + 1);
+                b = col_offset(u, ls, le, cols[c + 1]);
+            } else {
+                a = col_offset(u, ls, le, cols[c]);
+                b = c + 1 < ncols ? col_offset(u, ls, le, cols[c + 1]) : le;
+            }
+            while (b > a && (u[b - 1] == ' ' || u[b - 1] == '\r'))
+                b--;
+            if (b > a) {
+                vput(v, u + a, b - a, true, a);
+                any = true;
+            }
+            vput(v, "\n", 1, false, 0);
+            ls = le < n ? le + 1 : n;
+        }
+        if (any)
+            vput(v, "\n", 1, false, 0);
+    }
+}
+
+/* The copy of the text's top with the first table near it read column
+ * by column; false when there is no such table.  *table_end: utf8
+ * offset where the table ends; *tail_virt: where the text after it
+ * starts in the copy. */
+static bool linearize_table(const vb_text *t, vtext *v, size_t *table_end, size_t *tail_virt)
+{
+    const char *u = t->utf8;
+    size_t n = t->utf8_len;
+    size_t cols[MAX_COLS + 1], ncols = 0, ts = 0;
+    bool grid = false;
+    size_t ls = 0;
+    for (int l = 0; l < TABLE_SEARCH_LINES && ls < n; l++) {
+        size_t le = uline_end(u, n, ls);
+        ncols = rule_cols(u, ls, le, cols, &grid);
+        if (ncols) {
+            ts = ls;
+            break;
+        }
+        ls = le < n ? le + 1 : n;
+    }
+    if (!ncols)
+        return false;
+    vput(v, u, ts, true, 0);
+    size_t le = uline_end(u, n, ts);
+    size_t i = le < n ? le + 1 : n, bs = i, end = n;
+    bool closed = false;
+    while (i < n) {
+        le = uline_end(u, n, i);
+        size_t k = i;
+        while (k < le && u[k] == ' ')
+            k++;
+        size_t c2[MAX_COLS + 1];
+        bool g2;
+        bool rule = rule_cols(u, i, le, c2, &g2) && g2 == grid;
+        bool blank = k >= le || (k + 1 == le && u[k] == '\r');
+        if (grid && !rule && (k >= le || u[k] != '|')) {
+            end = i;
+            break;
+        }
+        if (rule || (!grid && blank)) {
+            put_block(v, u, n, bs, i, cols, ncols, grid);
+            bs = le < n ? le + 1 : n;
+            if (!grid && rule) {
+                /* the closing rule of a multiline table */
+                end = bs;
+                closed = true;
+                break;
+            }
+        }
+        i = le < n ? le + 1 : n;
+    }
+    if (grid || !closed) {
+        if (bs < (grid ? end : n) && !grid)
+            return false;   /* a multiline table that never closes: no table */
+        if (!grid)
+            end = n;
+    }
+    *table_end = end;
+    *tail_virt = v->len;
+    size_t tail = n - end < TABLE_TAIL_BYTES ? n - end : TABLE_TAIL_BYTES;
+    /* whole lines only */
+    while (end + tail < n && tail > 0 && u[end + tail - 1] != '\n')
+        tail--;
+    vput(v, u + end, tail, true, end);
+    return true;
+}
+
+/* fold offset of the first character at or after utf8 offset `off`. */
+static size_t fold_at_utf8(const vb_text *t, size_t off)
+{
+    size_t lo = 0, hi = t->fold_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->fold_map[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static vb_span map_span(const vb_text *t, const vtext *v, vb_span s)
+{
+    if (s.end <= s.start)
+        return (vb_span){vb_utf8_to_input(t, vmap(v, s.start)), vb_utf8_to_input(t, vmap(v, s.start))};
+    size_t a = vmap(v, s.start), b = vmap(v, s.end - 1) + 1;
+    if (b < a) {
+        size_t x = a;
+        a = b - 1;
+        b = x + 1;
+    }
+    return (vb_span){vb_utf8_to_input(t, a), vb_utf8_to_input(t, b)};
+}
+
+static char *keep(vb_document *doc, const char *s)
+{
+    return s ? vb_arena_strdup(&doc->arena, s) : NULL;
+}
+
+/* The header read from the table's copy, when it finds more there. */
+static bool run_table(header_state *st, vb_document *doc)
+{
+    const vb_text *t = &doc->text;
+    vtext v = {0};
+    size_t table_end = 0, tail_virt = 0;
+    if (!linearize_table(t, &v, &table_end, &tail_virt)) {
+        free(v.buf);
+        free(v.map.v);
+        return false;
+    }
+    vb_document vd;
+    memset(&vd, 0, sizeof vd);
+    const char *err = NULL;
+    bool ok = vb_text_decode(&vd.text, v.buf, v.len, &err);
+    if (ok) {
+        vb_text_fold(&vd.text);
+        run_text(st, &vd);
+        vb_header *h = &doc->header, *g = &vd.header;
+        /* the copy is taken when its header has more of the values */
+        int found_g = !!g->date.iso + !!g->title + !!g->place + !!g->number + !!g->type;
+        int found_h = !!h->date.iso + !!h->title + !!h->place + !!h->number + !!h->type;
+        ok = found_g > found_h;
+        if (ok) {
+            h->issuer.n = 0;
+            for (size_t i = 0; i < g->issuer.n; i++)
+                *VB_PUSH(h->issuer) = keep(doc, g->issuer.v[i]);
+            h->number = keep(doc, g->number);
+            h->number_span = map_span(t, &v, g->number_span);
+            h->place = keep(doc, g->place);
+            h->date.iso = keep(doc, g->date.iso);
+            h->date.text = keep(doc, g->date.text);
+            h->date.span = map_span(t, &v, g->date.span);
+            h->type = keep(doc, g->type);
+            h->type_code = keep(doc, g->type_code);
+            h->title = keep(doc, g->title);
+            h->title_span = map_span(t, &v, g->title_span);
+            h->span = map_span(t, &v, g->span);
+            size_t fe = vd.text.fold_map[g->fold_end < vd.text.fold_len ? g->fold_end : vd.text.fold_len];
+            size_t orig = fe < tail_virt ? table_end : vmap(&v, fe);
+            h->fold_end = fold_at_utf8(t, orig);
+            if (h->span.end < vb_utf8_to_input(t, t->fold_map[h->fold_end]))
+                h->span.end = vb_utf8_to_input(t, t->fold_map[h->fold_end]);
+        }
+    }
+    free(vd.header.issuer.v);
+    free(vd.warnings.v);
+    vb_text_release(&vd.text);
+    vb_arena_free(&vd.arena);
+    free(v.buf);
+    free(v.map.v);
+    return ok;
+}
+
+static void run(void *state, vb_document *doc)
+{
+    header_state *st = state;
+    run_text(st, doc);
+    run_table(st, doc);
 }
 
 const vb_stage vb_stage_header = {"header", init, run, fini};
