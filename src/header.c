@@ -495,6 +495,58 @@ static bool first_code_segment(const vb_text *t, const number_match *n, size_t *
     return false;
 }
 
+/* ------------------------------------------------------------ cells */
+
+/* A cell border of a table written as text at fold[i]: the pipe of a
+ * Markdown row or a tab of a flattened HTML table (both fold to a
+ * space). */
+static bool cell_border(const vb_text *t, size_t i)
+{
+    char c = t->utf8[t->fold_map[i]];
+    return t->fold[i] == ' ' && (c == '|' || c == '\t');
+}
+
+/* Length of "<br>", "<br/>", "<br />" at fold[i] (a line break inside a
+ * Markdown table cell), or 0. */
+static size_t br_tag(const vb_text *t, size_t i, size_t e)
+{
+    const char *f = t->fold;
+    if (i + 4 > e || memcmp(f + i, "<br", 3) != 0)
+        return 0;
+    size_t k = i + 3;
+    while (k < e && k < i + 6 && (f[k] == ' ' || f[k] == '/'))
+        k++;
+    return k < e && f[k] == '>' ? k + 1 - i : 0;
+}
+
+/* Where the cell that starts at s ends, before e: a cell border, a
+ * "<br>" or a gap of three spaces (two columns of a layout). */
+static size_t cell_cut(const vb_text *t, size_t s, size_t e)
+{
+    for (size_t i = s; i < e; i++)
+        if (cell_border(t, i) || br_tag(t, i, e) ||
+            (i + 3 <= e && t->fold[i] == ' ' && t->fold[i + 1] == ' ' && t->fold[i + 2] == ' '))
+            return i;
+    return e;
+}
+
+/* Where the last cell before `at` on the line from ls starts (ls when
+ * none): after a cell border, a "<br>" or a gap of three spaces. */
+static size_t cell_edge(const vb_text *t, size_t ls, size_t at)
+{
+    size_t edge = ls;
+    for (size_t i = ls; i < at; i++) {
+        size_t k = br_tag(t, i, at);
+        if (k)
+            edge = i + k;
+        else if (cell_border(t, i))
+            edge = i + 1;
+        else if (i + 3 <= at && !memcmp(t->fold + i, "   ", 3) && i > ls && t->fold[i - 1] != ' ')
+            edge = i + 3;
+    }
+    return edge;
+}
+
 /* -------------------------------------------------------------- date */
 
 static bool leap(int y)
@@ -639,7 +691,7 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
         size_t ls = line_start(t, anchor);
         if (comma && anchor == ls && ls > 0)
             ls = line_start(t, ls - 1);     /* "Hà Nội\n, ngày" never; comma at line start: place above */
-        size_t edge = ls;
+        size_t edge = cell_edge(t, ls, anchor);
         for (size_t k = 0; k < n_edges; k++)
             if (left_edges[k] > edge && left_edges[k] <= anchor)
                 edge = left_edges[k];
@@ -1347,25 +1399,34 @@ static void run_text(header_state *st, vb_document *doc)
     /* V/v subject: the title of a Công văn */
     range vv = {false, 0, 0};
     size_t vv_s = 0, vv_e = 0;
+    char *vv_text = NULL;
     if (!type.ok) {
         vv = match_at(st, doc, P_VV, zone_s, zone_e);
         if (vv.ok) {
             vv_s = vv.end;
             /* up to the date line, a blank line or "Kính gửi"; "V/v" may
-             * stand alone with the subject below it */
-            size_t i = vv.end;
-            vv_e = line_end(t, i);
+             * stand alone with the subject below it.  Each line gives its
+             * left cell only: the other column (the date, the motto) may
+             * stand beside it */
+            size_t le = line_end(t, vv.end);
+            vv_e = cell_cut(t, vv_s, le);
             bool empty = blank_line(t, vv_s, vv_e);
+            if (!empty)
+                vv_text = vb_clean_fold_range(&doc->arena, t, vv_s, vv_e);
             for (int l = 0; l < 5; l++) {
-                size_t ns = vv_e + 1;
+                size_t ns = le + 1;
                 if (ns >= t->fold_len)
                     break;
                 size_t ne = line_end(t, ns);
-                if (blank_line(t, ns, ne) || (date.ok && date.start < ne && date.end > ns) ||
-                    line_matches(st, doc, P_TITLE_STOP, ns, ne))
-                    break;
                 size_t cs = ns, ce = ne;
                 trim(t, &cs, &ce);
+                while (cs < ce && t->fold[cs] == ' ')
+                    cs++;
+                ce = cell_cut(t, cs, ce);
+                trim(t, &cs, &ce);
+                if (cs >= ce || blank_line(t, cs, ce) || (date.ok && date.start < ce && date.end > cs) ||
+                    line_matches(st, doc, P_TITLE_STOP, cs, ce))
+                    break;
                 char *c = vb_clean_fold_range(&doc->arena, t, cs, ce);
                 /* a line that goes on the subject starts in lower case
                  * or with a number ("2025" wrapped in a narrow cell) */
@@ -1375,10 +1436,14 @@ static void run_text(header_state *st, vb_document *doc)
                 if (empty)
                     vv_s = cs;
                 empty = false;
-                vv_e = ne;
+                vv_text = vv_text ? vb_arena_printf(&doc->arena, "%s %s", vv_text, c) : c;
+                vv_e = ce;
+                le = ne;
             }
-            if (date.ok && date.start > vv_s && date.start < vv_e)
+            if (date.ok && date.start > vv_s && date.start < vv_e) {
                 vv_e = line_start(t, date.start);
+                vv_text = NULL;
+            }
             trim(t, &vv_s, &vv_e);
             if (vv_s >= vv_e)
                 vv.ok = false;
@@ -1421,7 +1486,7 @@ static void run_text(header_state *st, vb_document *doc)
         h->title = title_text ? title_text : vb_clean_fold_range(&doc->arena, t, title_s, title_e);
         h->title_span = vb_span_from_fold(t, title_s, title_e);
     } else if (vv.ok) {
-        h->title = vb_clean_fold_range(&doc->arena, t, vv_s, vv_e);
+        h->title = vv_text ? vv_text : vb_clean_fold_range(&doc->arena, t, vv_s, vv_e);
         h->title_span = vb_span_from_fold(t, vv_s, vv_e);
     }
 
