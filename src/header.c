@@ -1699,7 +1699,8 @@ static void put_block(vtext *v, const char *u, size_t n, size_t bs, size_t be, c
  * by column; false when there is no such table.  *table_end: utf8
  * offset where the table ends; *tail_virt: where the text after it
  * starts in the copy. */
-static bool linearize_table(const vb_text *t, vtext *v, size_t *table_end, size_t *tail_virt)
+static bool linearize_table(const vb_text *t, vtext *v, size_t *table_start, size_t *table_end,
+                            size_t *tail_virt)
 {
     const char *u = t->utf8;
     size_t n = t->utf8_len;
@@ -1752,6 +1753,7 @@ static bool linearize_table(const vb_text *t, vtext *v, size_t *table_end, size_
         if (!grid)
             end = n;
     }
+    *table_start = ts;
     *table_end = end;
     *tail_virt = v->len;
     size_t tail = n - end < TABLE_TAIL_BYTES ? n - end : TABLE_TAIL_BYTES;
@@ -1799,8 +1801,8 @@ static bool run_table(header_state *st, vb_document *doc)
 {
     const vb_text *t = &doc->text;
     vtext v = {0};
-    size_t table_end = 0, tail_virt = 0;
-    if (!linearize_table(t, &v, &table_end, &tail_virt)) {
+    size_t table_start = 0, table_end = 0, tail_virt = 0;
+    if (!linearize_table(t, &v, &table_start, &table_end, &tail_virt)) {
         free(v.buf);
         free(v.map.v);
         return false;
@@ -1816,7 +1818,12 @@ static bool run_table(header_state *st, vb_document *doc)
         /* the copy is taken when its header has more of the values */
         int found_g = !!g->date.iso + !!g->title + !!g->place + !!g->number + !!g->type;
         int found_h = !!h->date.iso + !!h->title + !!h->place + !!h->number + !!h->type;
-        ok = found_g > found_h;
+        /* ... or as many, the text's own reading having found its date
+         * or number inside the table (where the columns mixed) */
+        size_t in_s = vb_utf8_to_input(t, table_start), in_e = vb_utf8_to_input(t, table_end);
+        bool inside = (h->date.iso && h->date.span.start >= in_s && h->date.span.start < in_e) ||
+                      (h->number && h->number_span.start >= in_s && h->number_span.start < in_e);
+        ok = found_g > found_h || (found_g == found_h && inside);
         if (ok) {
             h->issuer.n = 0;
             for (size_t i = 0; i < g->issuer.n; i++)
