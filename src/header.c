@@ -268,8 +268,9 @@ static bool number_position_ok(header_state *st, vb_document *doc, size_t so_sta
     for (size_t i = so_end; i < t->fold_len && i < so_end + 3; i++)
         if (t->fold[i] == ':')
             colon = true;
-    /* "số 94/2025/QH15" opening a wrapped line of the body */
-    if (!colon && !upper_at(doc, so_start))
+    /* "số 94/2025/QH15" opening a wrapped line of the body ("$" is an
+     * S in a scan) */
+    if (!colon && !upper_at(doc, so_start) && t->fold[so_start] != '$')
         return false;
     if (ps >= pe)
         return true;
@@ -700,6 +701,23 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
         while (ps < pe && is_deco(t->fold[ps]))
             ps++;
         bool place = ps < pe && place_ok(st, doc, ps, pe);
+        if (!place && ps < pe) {
+            /* a speck of the scan before the place ("tr Giao Thủy, ngày"
+             * where a star stood above it): a first word of two
+             * characters in lower case or with no letter */
+            size_t w = ps;
+            while (w < pe && !is_space(t->fold[w]))
+                w++;
+            if (w - ps <= 2 && w < pe && !upper_at(doc, ps)) {
+                size_t q = w;
+                while (q < pe && is_space(t->fold[q]))
+                    q++;
+                if (q < pe && upper_at(doc, q) && place_ok(st, doc, q, pe)) {
+                    ps = q;
+                    place = true;
+                }
+            }
+        }
         if (!place && ps < pe && line_end(t, pe) - ls >= LONG_LINE) {
             /* a text without line breaks: the capitalised words just
              * before the comma ("... Hạnh phc Quảng Ninh, ngy ...") */
