@@ -1436,6 +1436,16 @@ static void run_text(header_state *st, vb_document *doc)
                 if (ns >= t->fold_len)
                     break;
                 size_t ne = line_end(t, ns);
+                /* one blank line a converter or OCR put inside the subject
+                 * is crossed (the line after it must go on in lower case) */
+                if (!empty && blank_line(t, ns, ne) && ne < t->fold_len) {
+                    size_t qs = ne + 1, qe = line_end(t, qs);
+                    trim(t, &qs, &qe);
+                    if (qs < qe && t->fold[qs] >= 'a' && t->fold[qs] <= 'z' && vb_orig_case(t, qs) < 0) {
+                        ns = ne + 1;
+                        ne = line_end(t, ns);
+                    }
+                }
                 size_t cs = ns, ce = ne;
                 trim(t, &cs, &ce);
                 while (cs < ce && t->fold[cs] == ' ')
