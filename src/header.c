@@ -1565,6 +1565,10 @@ static void run_text(header_state *st, vb_document *doc)
 
 #define TABLE_SEARCH_LINES 60
 #define TABLE_TAIL_BYTES 8000
+#define TABLE_MAX_LINES 40
+/* Dashes of a multiline table's rule per column: shorter runs are the
+ * rules drawn under the issuer and the motto. */
+#define RULE_MIN_DASHES 12
 #define MAX_COLS 8
 
 typedef struct {
@@ -1678,7 +1682,7 @@ static size_t rule_cols(const char *u, size_t ls, size_t le, size_t cols[], bool
             size_t b = k;
             while (k < le && u[k] == '-')
                 k++;
-            if (k - b < 3)
+            if (k - b < RULE_MIN_DASHES)
                 return 0;
             if (n < MAX_COLS)
                 cols[n++] = display_col(u, ls, b);
@@ -1749,8 +1753,8 @@ static bool linearize_table(const vb_text *t, vtext *v, size_t *table_start, siz
     vput(v, u, ts, true, 0);
     size_t le = uline_end(u, n, ts);
     size_t i = le < n ? le + 1 : n, bs = i, end = n;
-    bool closed = false;
-    while (i < n) {
+    bool closed = grid;
+    for (int l = 0; i < n; l++) {
         le = uline_end(u, n, i);
         size_t k = i;
         while (k < le && u[k] == ' ')
@@ -1763,6 +1767,9 @@ static bool linearize_table(const vb_text *t, vtext *v, size_t *table_start, siz
             end = i;
             break;
         }
+        /* a header table is short: dashed lines far apart are no table */
+        if (!grid && l > TABLE_MAX_LINES)
+            break;
         if (rule || (!grid && blank)) {
             put_block(v, u, n, bs, i, cols, ncols, grid);
             bs = le < n ? le + 1 : n;
@@ -1775,12 +1782,8 @@ static bool linearize_table(const vb_text *t, vtext *v, size_t *table_start, siz
         }
         i = le < n ? le + 1 : n;
     }
-    if (grid || !closed) {
-        if (bs < (grid ? end : n) && !grid)
-            return false;   /* a multiline table that never closes: no table */
-        if (!grid)
-            end = n;
-    }
+    if (!closed)
+        return false;
     *table_start = ts;
     *table_end = end;
     *tail_virt = v->len;
