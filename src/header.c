@@ -37,12 +37,14 @@ enum {
     P_BODY_START,
     P_PLACE_LOWER,
     P_STAMP,
+    P_AUTHORITY_AFTER_BLANK,
 };
 
 static const char *const pattern_names[] = {
     "header.banner",     "header.motto_nation", "header.motto_motto", "header.motto_party",
     "header.number",     "header.date",         "header.vv",          "header.title_stop",
-    "header.authority",  "header.body_start",   "header.place_lower", "header.stamp",       NULL,
+    "header.authority",  "header.body_start",   "header.place_lower", "header.stamp",
+    "header.authority_after_blank", NULL,
 };
 
 typedef struct {
@@ -1044,7 +1046,8 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
                 vb_word_shape sh = vb_word_shape_of(orig, strcspn(orig, " "));
                 char prev = t->fold[last_e - 1];
                 bool caps_on = title_upper && blanks <= 2 && vb_mostly_upper(orig, ol, 0.8) &&
-                               prev != '.' && prev != ';' && prev != ':' && ol <= 160;
+                               prev != '.' && prev != ';' && prev != ':' && ol <= 160 &&
+                               !line_matches(st, doc, P_AUTHORITY_AFTER_BLANK, cs, ce);
                 /* a website repeats the title on the type line below it */
                 if (ce - cs == last_e - first_s && !memcmp(t->fold + cs, t->fold + first_s, ce - cs))
                     caps_on = false;
