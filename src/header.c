@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vb_internal.h"
 
@@ -1798,6 +1799,77 @@ static bool linearize_table(const vb_text *t, vtext *v, size_t *table_start, siz
     return true;
 }
 
+/* Is u[i,e) an HTML tag ("<td>", "</p>", "<br />")?  Returns its length
+ * or 0; *block tells a tag that breaks the line (a cell, a paragraph). */
+static size_t html_tag(const char *u, size_t i, size_t e, bool *block)
+{
+    if (i + 2 >= e || u[i] != '<')
+        return 0;
+    size_t k = i + 1;
+    if (u[k] == '/')
+        k++;
+    size_t ns = k;
+    while (k < e && ((u[k] >= 'a' && u[k] <= 'z') || (u[k] >= 'A' && u[k] <= 'Z') || (u[k] >= '0' && u[k] <= '9')))
+        k++;
+    if (k == ns || k - ns > 10)
+        return 0;
+    size_t nl = k - ns;
+    static const char *const blocks[] = {"br", "p", "td", "th", "tr", "div", "table", "tbody", "li", "h1", "h2", "h3"};
+    *block = false;
+    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+        if (strlen(blocks[b]) == nl && !strncasecmp(u + ns, blocks[b], nl))
+            *block = true;
+    while (k < e && k < i + 300 && u[k] != '>' && u[k] != '<')
+        k++;
+    return k < e && u[k] == '>' ? k + 1 - i : 0;
+}
+
+/* The copy of the text's top with the cells of an HTML table (pandoc's
+ * GitHub Markdown of a .docx: "<td><p><strong>ỦY BAN NHÂN DÂN</strong></p>")
+ * on lines of their own and the tags left out; false when the top has
+ * no table cell. */
+static bool linearize_html(const vb_text *t, vtext *v, size_t *table_start, size_t *table_end,
+                           size_t *tail_virt)
+{
+    const char *u = t->utf8;
+    size_t n = t->utf8_len, ls = 0, first = n;
+    for (int l = 0; l < TABLE_SEARCH_LINES && ls < n && first == n; l++) {
+        size_t le = uline_end(u, n, ls);
+        for (size_t i = ls; i + 3 < le; i++)
+            if (u[i] == '<' && (u[i + 1] == 't' || u[i + 1] == 'T') &&
+                (u[i + 2] == 'd' || u[i + 2] == 'D' || u[i + 2] == 'h' || u[i + 2] == 'H')) {
+                first = ls;
+                break;
+            }
+        ls = le < n ? le + 1 : n;
+    }
+    if (first == n)
+        return false;
+    size_t end = first + 3 * TABLE_TAIL_BYTES < n ? first + 3 * TABLE_TAIL_BYTES : n;
+    while (end < n && u[end - 1] != '\n')
+        end++;
+    size_t run = 0;
+    for (size_t i = 0; i < end;) {
+        bool block = false;
+        size_t k = html_tag(u, i, end, &block);
+        if (k) {
+            vput(v, u + run, i - run, true, run);
+            if (block)
+                vput(v, "\n", 1, false, 0);
+            i += k;
+            run = i;
+        } else {
+            i++;
+        }
+    }
+    vput(v, u + run, end - run, true, run);
+    *table_start = first;
+    *table_end = end;
+    /* the copy keeps the text's order: every offset maps back as it is */
+    *tail_virt = 0;
+    return true;
+}
+
 /* fold offset of the first character at or after utf8 offset `off`. */
 static size_t fold_at_utf8(const vb_text *t, size_t off)
 {
@@ -1836,7 +1908,8 @@ static bool run_table(header_state *st, vb_document *doc)
     const vb_text *t = &doc->text;
     vtext v = {0};
     size_t table_start = 0, table_end = 0, tail_virt = 0;
-    if (!linearize_table(t, &v, &table_start, &table_end, &tail_virt)) {
+    if (!linearize_table(t, &v, &table_start, &table_end, &tail_virt) &&
+        (v.len = 0, v.map.n = 0, !linearize_html(t, &v, &table_start, &table_end, &tail_virt))) {
         free(v.buf);
         free(v.map.v);
         return false;
