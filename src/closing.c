@@ -115,6 +115,21 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Length of an HTML tag at f[i] ("<br>", "<br />", "<td>", "</p>",
+ * "<strong>"), 0 when none: a Markdown table's line break in a cell, or
+ * the markup of an HTML table that pandoc's GitHub Markdown keeps. */
+static size_t html_tag(const char *f, size_t i, size_t b)
+{
+    if (i + 2 >= b || f[i] != '<')
+        return 0;
+    size_t k = i + 1 + (f[i + 1] == '/');
+    if (k >= b || f[k] < 'a' || f[k] > 'z')
+        return 0;
+    while (k < b && k < i + 80 && f[k] != '>' && f[k] != '<' && f[k] != '\n')
+        k++;
+    return k < b && f[k] == '>' ? k + 1 - i : 0;
+}
+
 /* "./." (the end of a body) in f[a,b)? */
 static bool has_end_mark(const char *f, size_t a, size_t b)
 {
@@ -428,6 +443,25 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
     trim(f, &a, &b);
     if (a >= b)
         return 0;
+    /* a line of an HTML table ("<td><p><strong>KT. CHỦ TỊCH</strong>"):
+     * its first text between tags */
+    size_t ts = ls, te = le;
+    if (html_tag(f, a, b)) {
+        for (size_t k; a < b && (k = html_tag(f, a, b));) {
+            a += k;
+            trim(f, &a, &b);
+        }
+        for (size_t i = a; i < b; i++)
+            if (html_tag(f, i, b)) {
+                b = i;
+                break;
+            }
+        trim(f, &a, &b);
+        if (a >= b)
+            return 0;
+        ts = a;
+        te = b;
+    }
     if (b - a > LONG_LINE) {
         /* a text with no line breaks: "… thực hiện./. Nơi nhận: …" */
         vb_matcher *m = &S->ms.m[P_HEAD_INLINE];
@@ -453,7 +487,7 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
         }
         return 0;
     }
-    if (vb_match(doc, &S->ms.m[P_HEAD], f + ls, le - ls, 0, 0) > 0)
+    if (vb_match(doc, &S->ms.m[P_HEAD], f + ts, te - ts, 0, 0) > 0)
         return 2;
     if (match_at(doc, S, P_CAPACITY, a, b)) {
         size_t bs, be;
@@ -1002,25 +1036,15 @@ static bool cell_border(const vb_text *t, size_t i)
 
 /* "<br>", "<br/>", "<br />" at fold[i]: a line break inside a table
  * cell; returns its length or 0. */
-static size_t br_tag(const char *f, size_t i, size_t b)
-{
-    if (i + 4 > b || memcmp(f + i, "<br", 3) != 0)
-        return 0;
-    size_t k = i + 3;
-    while (k < b && k < i + 6 && (f[k] == ' ' || f[k] == '/'))
-        k++;
-    return k < b && f[k] == '>' ? k + 1 - i : 0;
-}
-
-/* A column of a segment, fold[a,b): cut at "<br>" into the lines it
- * stands for, each read piece by piece. */
+/* A column of a segment, fold[a,b): cut at "<br>" (or any tag of an
+ * HTML table) into the lines it stands for, each read piece by piece. */
 static void column(block *B, size_t a, size_t b, bool right)
 {
     const char *f = B->doc->text.fold;
     size_t s = a;
     while (s < b && !B->stop) {
         size_t e = s, br = 0;
-        while (e < b && !(br = br_tag(f, e, b)))
+        while (e < b && !(br = html_tag(f, e, b)))
             e++;
         bool r = right;
         for (size_t p = s; p < e && !B->stop;) {
