@@ -114,6 +114,21 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Length of an HTML tag at f[i] ("<br>", "<br />", "<td>", "</p>",
+ * "<strong>"), 0 when none: a Markdown table's line break in a cell, or
+ * the markup of an HTML table that pandoc's GitHub Markdown keeps. */
+static size_t html_tag(const char *f, size_t i, size_t b)
+{
+    if (i + 2 >= b || f[i] != '<')
+        return 0;
+    size_t k = i + 1 + (f[i + 1] == '/');
+    if (k >= b || f[k] < 'a' || f[k] > 'z')
+        return 0;
+    while (k < b && k < i + 80 && f[k] != '>' && f[k] != '<' && f[k] != '\n')
+        k++;
+    return k < b && f[k] == '>' ? k + 1 - i : 0;
+}
+
 /* "./." (the end of a body) in f[a,b)? */
 static bool has_end_mark(const char *f, size_t a, size_t b)
 {
@@ -427,6 +442,25 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
     trim(f, &a, &b);
     if (a >= b)
         return 0;
+    /* a line of an HTML table ("<td><p><strong>KT. CHỦ TỊCH</strong>"):
+     * its first text between tags */
+    size_t ts = ls, te = le;
+    if (html_tag(f, a, b)) {
+        for (size_t k; a < b && (k = html_tag(f, a, b));) {
+            a += k;
+            trim(f, &a, &b);
+        }
+        for (size_t i = a; i < b; i++)
+            if (html_tag(f, i, b)) {
+                b = i;
+                break;
+            }
+        trim(f, &a, &b);
+        if (a >= b)
+            return 0;
+        ts = a;
+        te = b;
+    }
     if (b - a > LONG_LINE) {
         /* a text with no line breaks: "… thực hiện./. Nơi nhận: …" */
         vb_matcher *m = &S->ms.m[P_HEAD_INLINE];
@@ -452,7 +486,7 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
         }
         return 0;
     }
-    if (vb_match(doc, &S->ms.m[P_HEAD], f + ls, le - ls, 0, 0) > 0)
+    if (vb_match(doc, &S->ms.m[P_HEAD], f + ts, te - ts, 0, 0) > 0)
         return 2;
     if (match_at(doc, S, P_CAPACITY, a, b)) {
         size_t bs, be;
@@ -739,8 +773,13 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
     const char *f = t->fold;
     bool right = *rightp;
     trim(f, &a, &b);
+    /* a hard line break of pandoc's Markdown ("**KT. CHỦ TỊCH**\") */
+    size_t end = b;
+    while (b > a && f[b - 1] == '\\')
+        b--;
+    trim(f, &a, &b);
     if (a >= b || B->stop)
-        return b;
+        return end;
     size_t wb = b - a > LONG_LINE ? a + LONG_LINE : b;
     /* blanks after the signer's name belong to what follows (an annex) */
     if (!B->form && !B->name && vb_match(doc, &S->ms.m[P_FORM], f + a, wb - a, 0, 0) > 0)
@@ -888,7 +927,10 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
     if (match_at(doc, S, P_CAPACITY, a, wb)) {
         vb_matcher *m = &S->ms.m[P_CAPACITY];
         size_t bs, be;
-        if (vb_group(m, "body", &bs, &be) && upper_run(t, a, a + be, 0.7)) {
+        /* in capitals; a name after it on the same line (a table cell
+         * read as one line) is not */
+        if (vb_group(m, "body", &bs, &be) &&
+            (upper_run(t, a, a + be, 0.7) || (be <= 2 * SHORT_LINE && capacity_in_caps(t, a, a + be)))) {
             capacity(B, a, b, a + bs);
             return b;
         }
@@ -960,20 +1002,27 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
     return b;
 }
 
-/* One segment of the block: fold[a,b), cut into columns where a run of
- * 4+ spaces separates them, each column read piece by piece. */
-static void segment(block *B, size_t a, size_t b, bool right)
+/* A cell border of a table written as text at fold[i]: the pipe of a
+ * Markdown row or a tab of a flattened HTML table (both fold to a
+ * space). */
+static bool cell_border(const vb_text *t, size_t i)
+{
+    char c = t->utf8[t->fold_map[i]];
+    return c == '|' || c == '\t';
+}
+
+/* "<br>", "<br/>", "<br />" at fold[i]: a line break inside a table
+ * cell; returns its length or 0. */
+/* A column of a segment, fold[a,b): cut at "<br>" (or any tag of an
+ * HTML table) into the lines it stands for, each read piece by piece. */
+static void column(block *B, size_t a, size_t b, bool right)
 {
     const char *f = B->doc->text.fold;
-    trim(f, &a, &b);
     size_t s = a;
     while (s < b && !B->stop) {
-        size_t i = s + 1, e = b;
-        for (; i + 4 <= b; i++)
-            if (is_space(f[i]) && is_space(f[i + 1]) && is_space(f[i + 2]) && is_space(f[i + 3])) {
-                e = i;
-                break;
-            }
+        size_t e = s, br = 0;
+        while (e < b && !(br = html_tag(f, e, b)))
+            e++;
         bool r = right;
         for (size_t p = s; p < e && !B->stop;) {
             size_t rest = piece(B, p, e, &r);
@@ -981,6 +1030,33 @@ static void segment(block *B, size_t a, size_t b, bool right)
                 break;
             p = rest;
         }
+        s = e + br;
+    }
+}
+
+/* One segment of the block: fold[a,b), cut into columns where a run of
+ * 4+ spaces, a table's cell border or a tab separates them, each column
+ * read piece by piece. */
+static void segment(block *B, size_t a, size_t b, bool right)
+{
+    const vb_text *t = &B->doc->text;
+    const char *f = t->fold;
+    trim(f, &a, &b);
+    size_t s = a;
+    while (s < b && !B->stop) {
+        size_t i = s + 1, e = b;
+        for (; i < b; i++) {
+            if (i + 4 <= b && is_space(f[i]) && is_space(f[i + 1]) && is_space(f[i + 2]) &&
+                is_space(f[i + 3])) {
+                e = i;
+                break;
+            }
+            if (f[i] == ' ' && cell_border(t, i)) {
+                e = i;
+                break;
+            }
+        }
+        column(B, s, e, right);
         s = e;
         while (s < b && is_space(f[s]))
             s++;

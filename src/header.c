@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vb_internal.h"
 
@@ -36,12 +37,15 @@ enum {
     P_AUTHORITY,
     P_BODY_START,
     P_PLACE_LOWER,
+    P_STAMP,
+    P_AUTHORITY_AFTER_BLANK,
 };
 
 static const char *const pattern_names[] = {
     "header.banner",     "header.motto_nation", "header.motto_motto", "header.motto_party",
     "header.number",     "header.date",         "header.vv",          "header.title_stop",
-    "header.authority",  "header.body_start",   "header.place_lower", NULL,
+    "header.authority",  "header.body_start",   "header.place_lower", "header.stamp",
+    "header.authority_after_blank", NULL,
 };
 
 typedef struct {
@@ -231,11 +235,22 @@ static size_t banner_end(header_state *st, vb_document *doc, size_t limit)
 
 /* ------------------------------------------------------------ number */
 
+/* The digit OCR read as a letter: I, l for 1, O for 0 (folded to i, l,
+ * o); 0 for any other character. */
+static char ocr_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c;
+    return c == 'i' || c == 'l' ? '1' : c == 'o' ? '0' : 0;
+}
+
+
 typedef struct {
     bool ok;
     size_t start, end;          /* the whole match */
     size_t num_s, num_e;        /* register number, num_s == num_e when blank */
     size_t code_s, code_e;
+    bool ocr;                   /* letters for digits in the number */
 } number_match;
 
 static bool upper_at(vb_document *doc, size_t i);
@@ -259,8 +274,9 @@ static bool number_position_ok(header_state *st, vb_document *doc, size_t so_sta
     for (size_t i = so_end; i < t->fold_len && i < so_end + 3; i++)
         if (t->fold[i] == ':')
             colon = true;
-    /* "số 94/2025/QH15" opening a wrapped line of the body */
-    if (!colon && !upper_at(doc, so_start))
+    /* "số 94/2025/QH15" opening a wrapped line of the body ("$" is an
+     * S in a scan) */
+    if (!colon && !upper_at(doc, so_start) && t->fold[so_start] != '$')
         return false;
     if (ps >= pe)
         return true;
@@ -299,7 +315,7 @@ static bool number_position_ok(header_state *st, vb_document *doc, size_t so_sta
 
 static number_match find_number(header_state *st, vb_document *doc, size_t from, size_t to)
 {
-    number_match n = {false, 0, 0, 0, 0, 0, 0};
+    number_match n = {false, 0, 0, 0, 0, 0, 0, false};
     vb_matcher *m = &st->ms.m[P_NUMBER];
     while (from < to && vb_match(doc, m, doc->text.fold, to, from, 0)) {
         PCRE2_SIZE *ov = vb_ovector(m);
@@ -316,6 +332,8 @@ static number_match find_number(header_state *st, vb_document *doc, size_t from,
         if (!vb_group(m, "num", &n.num_s, &n.num_e))
             n.num_s = n.num_e = 0;
         vb_group(m, "code", &n.code_s, &n.code_e);
+        size_t os, oe;
+        n.ocr = vb_group(m, "onum", &os, &oe);
         if (n.num_e == 0)
             n.num_s = n.num_e = n.code_s;
         return n;
@@ -376,8 +394,10 @@ static char *restore_number(header_state *st, vb_document *doc, const number_mat
     const vb_text *t = &doc->text;
     char buf[256];
     size_t o = 0;
+    /* "II" read for 11: the pattern's group onum says the letters are
+     * digits */
     for (size_t i = n->num_s; i < n->num_e && o + 1 < sizeof buf; i++)
-        buf[o++] = t->fold[i];
+        buf[o++] = n->ocr ? ocr_digit(t->fold[i]) : t->fold[i];
     /* segments of the code: separators [/-], letters and digits between */
     size_t i = n->code_s;
     int alpha_seen = 0;
@@ -482,6 +502,58 @@ static bool first_code_segment(const vb_text *t, const number_match *n, size_t *
     return false;
 }
 
+/* ------------------------------------------------------------ cells */
+
+/* A cell border of a table written as text at fold[i]: the pipe of a
+ * Markdown row or a tab of a flattened HTML table (both fold to a
+ * space). */
+static bool cell_border(const vb_text *t, size_t i)
+{
+    char c = t->utf8[t->fold_map[i]];
+    return t->fold[i] == ' ' && (c == '|' || c == '\t');
+}
+
+/* Length of "<br>", "<br/>", "<br />" at fold[i] (a line break inside a
+ * Markdown table cell), or 0. */
+static size_t br_tag(const vb_text *t, size_t i, size_t e)
+{
+    const char *f = t->fold;
+    if (i + 4 > e || memcmp(f + i, "<br", 3) != 0)
+        return 0;
+    size_t k = i + 3;
+    while (k < e && k < i + 6 && (f[k] == ' ' || f[k] == '/'))
+        k++;
+    return k < e && f[k] == '>' ? k + 1 - i : 0;
+}
+
+/* Where the cell that starts at s ends, before e: a cell border, a
+ * "<br>" or a gap of three spaces (two columns of a layout). */
+static size_t cell_cut(const vb_text *t, size_t s, size_t e)
+{
+    for (size_t i = s; i < e; i++)
+        if (cell_border(t, i) || br_tag(t, i, e) ||
+            (i + 3 <= e && t->fold[i] == ' ' && t->fold[i + 1] == ' ' && t->fold[i + 2] == ' '))
+            return i;
+    return e;
+}
+
+/* Where the last cell before `at` on the line from ls starts (ls when
+ * none): after a cell border, a "<br>" or a gap of three spaces. */
+static size_t cell_edge(const vb_text *t, size_t ls, size_t at)
+{
+    size_t edge = ls;
+    for (size_t i = ls; i < at; i++) {
+        size_t k = br_tag(t, i, at);
+        if (k)
+            edge = i + k;
+        else if (cell_border(t, i))
+            edge = i + 1;
+        else if (i + 3 <= at && !memcmp(t->fold + i, "   ", 3) && i > ls && t->fold[i - 1] != ' ')
+            edge = i + 3;
+    }
+    return edge;
+}
+
 /* -------------------------------------------------------------- date */
 
 static bool leap(int y)
@@ -504,15 +576,30 @@ typedef struct {
     char *iso;
 } date_match;
 
+/* Digits of s[0,n), a space between two of them allowed ("tháng 0 8":
+ * a two-digit field the layout split). */
 static int parse_int(const char *s, size_t n)
 {
-    int v = 0;
+    int v = 0, digits = 0;
     for (size_t i = 0; i < n; i++) {
+        if (is_space(s[i]) && i > 0 && i + 1 < n)
+            continue;
         if (s[i] < '0' || s[i] > '9')
             return -1;
         v = v * 10 + (s[i] - '0');
+        digits++;
     }
-    return n ? v : -1;
+    return digits && digits <= 4 ? v : -1;
+}
+
+/* A day of two characters with one letter OCR made of a digit ("i7",
+ * "1l", "2O"): sure only with the other one a digit. */
+static int parse_ocr_day(const char *s, size_t n)
+{
+    if (n != 2 || !((s[0] >= '0' && s[0] <= '9') || (s[1] >= '0' && s[1] <= '9')))
+        return -1;
+    char a = ocr_digit(s[0]), b = ocr_digit(s[1]);
+    return a && b ? (a - '0') * 10 + (b - '0') : -1;
 }
 
 /* The place before a header date: the text between the left edge (line
@@ -547,6 +634,9 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
             a++;
         if (b > a) {
             vb_word_shape sh = vb_word_shape_of(w + a, b - a);
+            /* OCR junk inside a capitalised word ("H@i Noi") */
+            if (sh == VB_WORD_MIXED_CHARS && w[a] >= 'A' && w[a] <= 'Z')
+                sh = VB_WORD_CAPITALISED;
             if (sh != VB_WORD_CAPITALISED && sh != VB_WORD_UPPER && sh != VB_WORD_MIXED_CASE) {
                 char *f = vb_fold_utf8(w + a, b - a);
                 bool ok = vb_match(doc, &st->ms.m[P_PLACE_LOWER], f, strlen(f), 0, 0) > 0;
@@ -608,7 +698,7 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
         size_t ls = line_start(t, anchor);
         if (comma && anchor == ls && ls > 0)
             ls = line_start(t, ls - 1);     /* "Hà Nội\n, ngày" never; comma at line start: place above */
-        size_t edge = ls;
+        size_t edge = cell_edge(t, ls, anchor);
         for (size_t k = 0; k < n_edges; k++)
             if (left_edges[k] > edge && left_edges[k] <= anchor)
                 edge = left_edges[k];
@@ -617,6 +707,23 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
         while (ps < pe && is_deco(t->fold[ps]))
             ps++;
         bool place = ps < pe && place_ok(st, doc, ps, pe);
+        if (!place && ps < pe) {
+            /* a speck of the scan before the place ("tr Giao Thủy, ngày"
+             * where a star stood above it): a first word of two
+             * characters in lower case or with no letter */
+            size_t w = ps;
+            while (w < pe && !is_space(t->fold[w]))
+                w++;
+            if (w - ps <= 2 && w < pe && !upper_at(doc, ps)) {
+                size_t q = w;
+                while (q < pe && is_space(t->fold[q]))
+                    q++;
+                if (q < pe && upper_at(doc, q) && place_ok(st, doc, q, pe)) {
+                    ps = q;
+                    place = true;
+                }
+            }
+        }
         if (!place && ps < pe && line_end(t, pe) - ls >= LONG_LINE) {
             /* a text without line breaks: the capitalised words just
              * before the comma ("... Hạnh phc Quảng Ninh, ngy ...") */
@@ -667,12 +774,14 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
         if (mo < 1 || mo > 12)
             continue;
         int day = has_day ? parse_int(t->fold + ds, de - ds) : -1;
+        if (has_day && day < 0)
+            day = parse_ocr_day(t->fold + ds, de - ds);
         d.ok = true;
         d.start = ngay;
         d.end = me;
         d.place_s = ps;
         d.place_e = pe;
-        if (day > 0 && de - ds <= 2 && valid_day(y, mo, day))
+        if (day > 0 && de - ds <= 3 && valid_day(y, mo, day))
             d.iso = vb_arena_printf(&doc->arena, "%04d-%02d-%02d", y, mo, day);
         else
             d.iso = vb_arena_printf(&doc->arena, "%04d-%02d", y, mo);
@@ -771,6 +880,10 @@ static type_match type_prefix(header_state *st, vb_document *doc, size_t s, size
             continue;
         }
         char after = t->fold[s + kl];
+        /* the next line of a two-line type ("CHƯƠNG TRÌNH\nHÀNH ĐỘNG")
+         * is read whole by type_line */
+        if (after == '\n')
+            continue;
         bool edge = !(after >= 'a' && after <= 'z') && (unsigned char)after < 0x80;
         /* "**LUẬT****CÁN BỘ, CÔNG CHỨC**": bold marks between */
         if (!edge)
@@ -886,14 +999,27 @@ static type_match type_inline(header_state *st, vb_document *doc, size_t from, s
 
 /* -------------------------------------------------------------- title */
 
+/* A line of an incoming-document stamp ("ĐẾN", "Số: 1234", "Ngày:
+ * 05/4", "Chuyển:"): OCR reads it among the header's lines; it is in
+ * capitals or capitalised. */
+static bool is_stamp(header_state *st, vb_document *doc, size_t s, size_t e)
+{
+    const vb_text *t = &doc->text;
+    while (s < e && !t_is_alnum(t->fold[s]))
+        s++;
+    return s < e && upper_at(doc, s) && line_matches(st, doc, P_STAMP, s, e);
+}
+
 /* Lines after the type line, up to a blank line or a line that cannot
  * belong to the title.  A blank line is crossed when the next line goes
  * on in lower case (documents exported with blank lines between lines). */
-static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *ts, size_t *te)
+static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *ts, size_t *te,
+                       char **text)
 {
     const vb_text *t = &doc->text;
     size_t i = from, first_s = 0, last_e = 0, lines = 0, blanks = 0;
-    bool have = false, title_upper = false;
+    bool have = false, title_upper = false, skipped = false;
+    char *joined = NULL;
     while (i < t->fold_len && lines < 6) {
         size_t e = line_end(t, i);
         size_t s = i;
@@ -909,13 +1035,27 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         trim(t, &cs, &ce);
         if (line_matches(st, doc, P_TITLE_STOP, cs, ce) || line_matches(st, doc, P_AUTHORITY, cs, ce))
             break;
+        if (is_stamp(st, doc, cs, ce)) {
+            skipped |= have;
+            i = next;
+            continue;
+        }
         char *orig = vb_clean_fold_range(&doc->arena, t, cs, ce);
         size_t ol = strlen(orig);
         if (have) {
             if (blanks) {
-                /* crossing a blank line: only a lower-case continuation */
+                /* crossing a blank line: a lower-case continuation, or
+                 * capitals going on a title in capitals (OCR puts blank
+                 * lines between the lines of a block) */
                 vb_word_shape sh = vb_word_shape_of(orig, strcspn(orig, " "));
-                if (sh != VB_WORD_LOWER)
+                char prev = t->fold[last_e - 1];
+                bool caps_on = title_upper && blanks <= 2 && vb_mostly_upper(orig, ol, 0.8) &&
+                               prev != '.' && prev != ';' && prev != ':' && ol <= 160 &&
+                               !line_matches(st, doc, P_AUTHORITY_AFTER_BLANK, cs, ce);
+                /* a website repeats the title on the type line below it */
+                if (ce - cs == last_e - first_s && !memcmp(t->fold + cs, t->fold + first_s, ce - cs))
+                    caps_on = false;
+                if (sh != VB_WORD_LOWER && !caps_on)
                     break;
             }
             /* a stamp or label line ("Chuyển:"), or a change from a title
@@ -939,6 +1079,7 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         last_e = ce;
         lines++;
         blanks = 0;
+        joined = joined ? vb_arena_printf(&doc->arena, "%s %s", joined, orig) : orig;
         if (last_e - first_s > 600)
             break;
         i = next;
@@ -947,6 +1088,8 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         return false;
     *ts = first_s;
     *te = last_e;
+    /* stamp lines left out: the title is its lines, not the range */
+    *text = skipped ? joined : NULL;
     return true;
 }
 
@@ -1112,6 +1255,21 @@ static type_match find_type(header_state *st, vb_document *doc, size_t from, siz
             type = type_line(st, doc, cs, ce);
             if (!type.ok && line_matches(st, doc, P_TITLE_STOP, cs, ce))
                 break;
+            if (type.ok && !type.rest_s && e < t->fold_len) {
+                /* a longer type goes on on the next line ("CHƯƠNG TRÌNH
+                 * / HÀNH ĐỘNG", "NGHỊ QUYẾT / LIÊN TỊCH") */
+                size_t ns = e + 1, ne = line_end(t, ns), nce = ne;
+                trim(t, &ns, &nce);
+                if (ns < nce && nce - cs <= 60) {
+                    type_match two = type_line(st, doc, cs, nce);
+                    if (two.ok && !two.rest_s && two.word_s <= type.word_s && two.word_e >= nce &&
+                        upper_range(doc, ns, nce, 0.8)) {
+                        type = two;
+                        type.line_e = nce;
+                        e = ne;
+                    }
+                }
+            }
             if (!type.ok && e < t->fold_len) {
                 /* a type word wrapped in its cell: "**QUYẾT\nĐỊNH**" */
                 size_t ne = line_end(t, e + 1);
@@ -1133,9 +1291,8 @@ static type_match find_type(header_state *st, vb_document *doc, size_t from, siz
     return type;
 }
 
-static void run(void *state, vb_document *doc)
+static void run_text(header_state *st, vb_document *doc)
 {
-    header_state *st = state;
     const vb_text *t = &doc->text;
     vb_header *h = &doc->header;
     h->fold_end = 0;
@@ -1261,50 +1418,77 @@ static void run(void *state, vb_document *doc)
 
     /* title */
     size_t title_s = 0, title_e = 0;
+    char *title_text = NULL;
     bool title = false;
     if (type.ok) {
         if (long_line)
             title = title_inline(st, doc, type.word_e, &title_s, &title_e);
         else if (type.rest_s)
-            title = find_title(st, doc, type.rest_s, &title_s, &title_e);
+            title = find_title(st, doc, type.rest_s, &title_s, &title_e, &title_text);
         else
             title = find_title(st, doc, line_end(t, type.line_e) < t->fold_len ? line_end(t, type.line_e) + 1
                                                                              : t->fold_len,
-                               &title_s, &title_e);
+                               &title_s, &title_e, &title_text);
     }
 
     /* V/v subject: the title of a Công văn */
     range vv = {false, 0, 0};
     size_t vv_s = 0, vv_e = 0;
+    char *vv_text = NULL;
     if (!type.ok) {
         vv = match_at(st, doc, P_VV, zone_s, zone_e);
         if (vv.ok) {
             vv_s = vv.end;
             /* up to the date line, a blank line or "Kính gửi"; "V/v" may
-             * stand alone with the subject below it */
-            size_t i = vv.end;
-            vv_e = line_end(t, i);
+             * stand alone with the subject below it.  Each line gives its
+             * left cell only: the other column (the date, the motto) may
+             * stand beside it */
+            size_t le = line_end(t, vv.end);
+            vv_e = cell_cut(t, vv_s, le);
             bool empty = blank_line(t, vv_s, vv_e);
-            for (int l = 0; l < 3; l++) {
-                size_t ns = vv_e + 1;
+            if (!empty)
+                vv_text = vb_clean_fold_range(&doc->arena, t, vv_s, vv_e);
+            for (int l = 0; l < 5; l++) {
+                size_t ns = le + 1;
                 if (ns >= t->fold_len)
                     break;
                 size_t ne = line_end(t, ns);
-                if (blank_line(t, ns, ne) || (date.ok && date.start < ne && date.end > ns) ||
-                    line_matches(st, doc, P_TITLE_STOP, ns, ne))
-                    break;
+                /* one blank line a converter or OCR put inside the subject
+                 * is crossed (the line after it must go on in lower case) */
+                if (!empty && blank_line(t, ns, ne) && ne < t->fold_len) {
+                    size_t qs = ne + 1, qe = line_end(t, qs);
+                    trim(t, &qs, &qe);
+                    if (qs < qe && t->fold[qs] >= 'a' && t->fold[qs] <= 'z' && vb_orig_case(t, qs) < 0) {
+                        ns = ne + 1;
+                        ne = line_end(t, ns);
+                    }
+                }
                 size_t cs = ns, ce = ne;
                 trim(t, &cs, &ce);
+                while (cs < ce && t->fold[cs] == ' ')
+                    cs++;
+                ce = cell_cut(t, cs, ce);
+                trim(t, &cs, &ce);
+                if (cs >= ce || blank_line(t, cs, ce) || (date.ok && date.start < ce && date.end > cs) ||
+                    line_matches(st, doc, P_TITLE_STOP, cs, ce))
+                    break;
                 char *c = vb_clean_fold_range(&doc->arena, t, cs, ce);
-                if (!empty && vb_word_shape_of(c, strcspn(c, " ")) != VB_WORD_LOWER)
+                /* a line that goes on the subject starts in lower case
+                 * or with a number ("2025" wrapped in a narrow cell) */
+                vb_word_shape sh = vb_word_shape_of(c, strcspn(c, " "));
+                if (!empty && sh != VB_WORD_LOWER && !(sh == VB_WORD_OTHER && c[0] >= '0' && c[0] <= '9'))
                     break;
                 if (empty)
                     vv_s = cs;
                 empty = false;
-                vv_e = ne;
+                vv_text = vv_text ? vb_arena_printf(&doc->arena, "%s %s", vv_text, c) : c;
+                vv_e = ce;
+                le = ne;
             }
-            if (date.ok && date.start > vv_s && date.start < vv_e)
+            if (date.ok && date.start > vv_s && date.start < vv_e) {
                 vv_e = line_start(t, date.start);
+                vv_text = NULL;
+            }
             trim(t, &vv_s, &vv_e);
             if (vv_s >= vv_e)
                 vv.ok = false;
@@ -1344,10 +1528,10 @@ static void run(void *state, vb_document *doc)
             h->place = vb_clean_fold_range(&doc->arena, t, date.place_s, date.place_e);
     }
     if (title) {
-        h->title = vb_clean_fold_range(&doc->arena, t, title_s, title_e);
+        h->title = title_text ? title_text : vb_clean_fold_range(&doc->arena, t, title_s, title_e);
         h->title_span = vb_span_from_fold(t, title_s, title_e);
     } else if (vv.ok) {
-        h->title = vb_clean_fold_range(&doc->arena, t, vv_s, vv_e);
+        h->title = vv_text ? vv_text : vb_clean_fold_range(&doc->arena, t, vv_s, vv_e);
         h->title_span = vb_span_from_fold(t, vv_s, vv_e);
     }
 
@@ -1382,6 +1566,420 @@ static void run(void *state, vb_document *doc)
         end = vv_e;
     h->span = vb_span_from_fold(t, block_s, end);
     h->fold_end = end;
+}
+
+
+/* ----------------------------------------------- tables read by column */
+
+/* A header laid out as a table that a converter wrote as text (a pandoc
+ * grid table "+----+----+" with "| a | b |" rows, or a multiline table
+ * between dashed rules) puts the lines of the two columns side by side,
+ * and a cell's text wraps over several rows: "*Đông Anh, ngày 10 tháng 4
+ * |" with "| V/v triển khai ... | năm 2025*" below it.  Such a table near
+ * the top is read again column by column: a copy of the text in which
+ * each cell's lines follow each other, the stage run on it, the values
+ * kept and the spans mapped back to the input. */
+
+#define TABLE_SEARCH_LINES 60
+#define TABLE_TAIL_BYTES 8000
+#define TABLE_MAX_LINES 40
+/* Dashes of a multiline table's rule per column: shorter runs are the
+ * rules drawn under the issuer and the motto. */
+#define RULE_MIN_DASHES 12
+#define MAX_COLS 8
+
+typedef struct {
+    size_t virt, orig, len;     /* a run of the copy taken from utf8[orig, orig+len) */
+} run_map;
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    VB_VEC(run_map) map;
+} vtext;
+
+static void vput(vtext *v, const char *s, size_t n, bool from_text, size_t orig)
+{
+    if (v->len + n + 1 > v->cap) {
+        v->cap = (v->len + n + 1) * 2;
+        v->buf = vb_xrealloc(v->buf, v->cap);
+    }
+    memcpy(v->buf + v->len, s, n);
+    if (from_text && n) {
+        run_map *r = VB_PUSH(v->map);
+        r->virt = v->len;
+        r->orig = orig;
+        r->len = n;
+    }
+    v->len += n;
+    v->buf[v->len] = 0;
+}
+
+/* The utf8 offset of the copy's offset `off`: inside a run, or the end of
+ * the run before it. */
+static size_t vmap(const vtext *v, size_t off)
+{
+    size_t lo = 0, hi = v->map.n;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (v->map.v[mid].virt <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (!v->map.n)
+        return 0;
+    const run_map *r = &v->map.v[lo];
+    return r->orig + (off - r->virt < r->len ? off - r->virt : r->len);
+}
+
+static size_t uline_end(const char *u, size_t n, size_t i)
+{
+    const char *nl = i < n ? memchr(u + i, '\n', n - i) : NULL;
+    return nl ? (size_t)(nl - u) : n;
+}
+
+/* Byte offset in utf8[ls,le) of display column `col` (combining marks
+ * take no column): le when the line is shorter. */
+static size_t col_offset(const char *u, size_t ls, size_t le, size_t col)
+{
+    size_t c = 0, i = ls;
+    while (i < le && c < col) {
+        unsigned char b = (unsigned char)u[i];
+        size_t k = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        bool mark = b == 0xCC || (b == 0xCD && i + 1 < le && (unsigned char)u[i + 1] < 0xB0);
+        if (!mark)
+            c++;
+        i += k;
+    }
+    return i < le ? i : le;
+}
+
+static size_t display_col(const char *u, size_t ls, size_t at)
+{
+    size_t c = 0;
+    for (size_t i = ls; i < at; i++) {
+        unsigned char b = (unsigned char)u[i];
+        if ((b & 0xC0) == 0x80)
+            continue;
+        if (b == 0xCC || (b == 0xCD && i + 1 < at && (unsigned char)u[i + 1] < 0xB0))
+            continue;
+        c++;
+    }
+    return c;
+}
+
+/* Column starts of a rule line: a grid border ("+---+---+": the '+'s)
+ * or a multiline table's dashed rule ("------ ------": the dash runs).
+ * Returns the number of columns (0: not a rule), *grid which kind. */
+static size_t rule_cols(const char *u, size_t ls, size_t le, size_t cols[], bool *grid)
+{
+    size_t i = ls;
+    while (i < le && u[i] == ' ')
+        i++;
+    if (i >= le)
+        return 0;
+    if (u[i] == '+') {
+        size_t n = 0;
+        for (size_t k = i; k < le; k++) {
+            char c = u[k];
+            if (c == '+') {
+                if (n < MAX_COLS + 1)
+                    cols[n++] = display_col(u, ls, k);
+            } else if (c != '-' && c != '=' && c != ':' && c != '\r') {
+                return 0;
+            }
+        }
+        *grid = true;
+        return n >= 3 ? n - 1 : 0;
+    }
+    size_t n = 0;
+    for (size_t k = i; k < le;) {
+        if (u[k] == '-') {
+            size_t b = k;
+            while (k < le && u[k] == '-')
+                k++;
+            if (k - b < RULE_MIN_DASHES)
+                return 0;
+            if (n < MAX_COLS)
+                cols[n++] = display_col(u, ls, b);
+        } else if (u[k] == ' ' || u[k] == '\r') {
+            k++;
+        } else {
+            return 0;
+        }
+    }
+    *grid = false;
+    return n >= 2 ? n : 0;
+}
+
+/* Appends the cells of one row block (lines [bs, be) of the table) column
+ * by column, a blank line after each cell. */
+static void put_block(vtext *v, const char *u, size_t n, size_t bs, size_t be, const size_t cols[],
+                      size_t ncols, bool grid)
+{
+    for (size_t c = 0; c < ncols; c++) {
+        bool any = false;
+        for (size_t ls = bs; ls < be;) {
+            size_t le = uline_end(u, n, ls);
+            size_t a, b;
+            if (grid) {
+                a = col_offset(u, ls, le, cols[c] + 1);
+                b = col_offset(u, ls, le, cols[c + 1]);
+            } else {
+                a = col_offset(u, ls, le, cols[c]);
+                b = c + 1 < ncols ? col_offset(u, ls, le, cols[c + 1]) : le;
+            }
+            while (b > a && (u[b - 1] == ' ' || u[b - 1] == '\r'))
+                b--;
+            if (b > a) {
+                vput(v, u + a, b - a, true, a);
+                any = true;
+            }
+            vput(v, "\n", 1, false, 0);
+            ls = le < n ? le + 1 : n;
+        }
+        if (any)
+            vput(v, "\n", 1, false, 0);
+    }
+}
+
+/* The copy of the text's top with the first table near it read column
+ * by column; false when there is no such table.  *table_end: utf8
+ * offset where the table ends; *tail_virt: where the text after it
+ * starts in the copy. */
+static bool linearize_table(const vb_text *t, vtext *v, size_t *table_start, size_t *table_end,
+                            size_t *tail_virt)
+{
+    const char *u = t->utf8;
+    size_t n = t->utf8_len;
+    size_t cols[MAX_COLS + 1], ncols = 0, ts = 0;
+    bool grid = false;
+    size_t ls = 0;
+    for (int l = 0; l < TABLE_SEARCH_LINES && ls < n; l++) {
+        size_t le = uline_end(u, n, ls);
+        ncols = rule_cols(u, ls, le, cols, &grid);
+        if (ncols) {
+            ts = ls;
+            break;
+        }
+        ls = le < n ? le + 1 : n;
+    }
+    if (!ncols)
+        return false;
+    vput(v, u, ts, true, 0);
+    size_t le = uline_end(u, n, ts);
+    size_t i = le < n ? le + 1 : n, bs = i, end = n;
+    bool closed = grid;
+    for (int l = 0; i < n; l++) {
+        le = uline_end(u, n, i);
+        size_t k = i;
+        while (k < le && u[k] == ' ')
+            k++;
+        size_t c2[MAX_COLS + 1];
+        bool g2;
+        bool rule = rule_cols(u, i, le, c2, &g2) && g2 == grid;
+        bool blank = k >= le || (k + 1 == le && u[k] == '\r');
+        if (grid && !rule && (k >= le || u[k] != '|')) {
+            end = i;
+            break;
+        }
+        /* a header table is short: dashed lines far apart are no table */
+        if (!grid && l > TABLE_MAX_LINES)
+            break;
+        if (rule || (!grid && blank)) {
+            put_block(v, u, n, bs, i, cols, ncols, grid);
+            bs = le < n ? le + 1 : n;
+            if (!grid && rule) {
+                /* the closing rule of a multiline table */
+                end = bs;
+                closed = true;
+                break;
+            }
+        }
+        i = le < n ? le + 1 : n;
+    }
+    if (!closed)
+        return false;
+    *table_start = ts;
+    *table_end = end;
+    *tail_virt = v->len;
+    size_t tail = n - end < TABLE_TAIL_BYTES ? n - end : TABLE_TAIL_BYTES;
+    /* whole lines only */
+    while (end + tail < n && tail > 0 && u[end + tail - 1] != '\n')
+        tail--;
+    vput(v, u + end, tail, true, end);
+    return true;
+}
+
+/* Is u[i,e) an HTML tag ("<td>", "</p>", "<br />")?  Returns its length
+ * or 0; *block tells a tag that breaks the line (a cell, a paragraph). */
+static size_t html_tag(const char *u, size_t i, size_t e, bool *block)
+{
+    if (i + 2 >= e || u[i] != '<')
+        return 0;
+    size_t k = i + 1;
+    if (u[k] == '/')
+        k++;
+    size_t ns = k;
+    while (k < e && ((u[k] >= 'a' && u[k] <= 'z') || (u[k] >= 'A' && u[k] <= 'Z') || (u[k] >= '0' && u[k] <= '9')))
+        k++;
+    if (k == ns || k - ns > 10)
+        return 0;
+    size_t nl = k - ns;
+    static const char *const blocks[] = {"br", "p", "td", "th", "tr", "div", "table", "tbody", "li", "h1", "h2", "h3"};
+    *block = false;
+    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+        if (strlen(blocks[b]) == nl && !strncasecmp(u + ns, blocks[b], nl))
+            *block = true;
+    while (k < e && k < i + 300 && u[k] != '>' && u[k] != '<')
+        k++;
+    return k < e && u[k] == '>' ? k + 1 - i : 0;
+}
+
+/* The copy of the text's top with the cells of an HTML table (pandoc's
+ * GitHub Markdown of a .docx: "<td><p><strong>ỦY BAN NHÂN DÂN</strong></p>")
+ * on lines of their own and the tags left out; false when the top has
+ * no table cell. */
+static bool linearize_html(const vb_text *t, vtext *v, size_t *table_start, size_t *table_end,
+                           size_t *tail_virt)
+{
+    const char *u = t->utf8;
+    size_t n = t->utf8_len, ls = 0, first = n;
+    for (int l = 0; l < TABLE_SEARCH_LINES && ls < n && first == n; l++) {
+        size_t le = uline_end(u, n, ls);
+        for (size_t i = ls; i + 3 < le; i++)
+            if (u[i] == '<' && (u[i + 1] == 't' || u[i + 1] == 'T') &&
+                (u[i + 2] == 'd' || u[i + 2] == 'D' || u[i + 2] == 'h' || u[i + 2] == 'H')) {
+                first = ls;
+                break;
+            }
+        ls = le < n ? le + 1 : n;
+    }
+    if (first == n)
+        return false;
+    size_t end = first + 3 * TABLE_TAIL_BYTES < n ? first + 3 * TABLE_TAIL_BYTES : n;
+    while (end < n && u[end - 1] != '\n')
+        end++;
+    size_t run = 0;
+    for (size_t i = 0; i < end;) {
+        bool block = false;
+        size_t k = html_tag(u, i, end, &block);
+        if (k) {
+            vput(v, u + run, i - run, true, run);
+            if (block)
+                vput(v, "\n", 1, false, 0);
+            i += k;
+            run = i;
+        } else {
+            i++;
+        }
+    }
+    vput(v, u + run, end - run, true, run);
+    *table_start = first;
+    *table_end = end;
+    /* the copy keeps the text's order: every offset maps back as it is */
+    *tail_virt = 0;
+    return true;
+}
+
+/* fold offset of the first character at or after utf8 offset `off`. */
+static size_t fold_at_utf8(const vb_text *t, size_t off)
+{
+    size_t lo = 0, hi = t->fold_len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->fold_map[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static vb_span map_span(const vb_text *t, const vtext *v, vb_span s)
+{
+    if (s.end <= s.start)
+        return (vb_span){vb_utf8_to_input(t, vmap(v, s.start)), vb_utf8_to_input(t, vmap(v, s.start))};
+    size_t a = vmap(v, s.start), b = vmap(v, s.end - 1) + 1;
+    if (b < a) {
+        size_t x = a;
+        a = b - 1;
+        b = x + 1;
+    }
+    return (vb_span){vb_utf8_to_input(t, a), vb_utf8_to_input(t, b)};
+}
+
+static char *keep(vb_document *doc, const char *s)
+{
+    return s ? vb_arena_strdup(&doc->arena, s) : NULL;
+}
+
+/* The header read from the table's copy, when it finds more there. */
+static bool run_table(header_state *st, vb_document *doc)
+{
+    const vb_text *t = &doc->text;
+    vtext v = {0};
+    size_t table_start = 0, table_end = 0, tail_virt = 0;
+    if (!linearize_table(t, &v, &table_start, &table_end, &tail_virt) &&
+        (v.len = 0, v.map.n = 0, !linearize_html(t, &v, &table_start, &table_end, &tail_virt))) {
+        free(v.buf);
+        free(v.map.v);
+        return false;
+    }
+    vb_document vd;
+    memset(&vd, 0, sizeof vd);
+    const char *err = NULL;
+    bool ok = vb_text_decode(&vd.text, v.buf, v.len, &err);
+    if (ok) {
+        vb_text_fold(&vd.text);
+        run_text(st, &vd);
+        vb_header *h = &doc->header, *g = &vd.header;
+        /* the copy is taken when its header has more of the values */
+        int found_g = !!g->date.iso + !!g->title + !!g->place + !!g->number + !!g->type;
+        int found_h = !!h->date.iso + !!h->title + !!h->place + !!h->number + !!h->type;
+        /* ... or as many, the text's own reading having found its date
+         * or number inside the table (where the columns mixed) */
+        size_t in_s = vb_utf8_to_input(t, table_start), in_e = vb_utf8_to_input(t, table_end);
+        bool inside = (h->date.iso && h->date.span.start >= in_s && h->date.span.start < in_e) ||
+                      (h->number && h->number_span.start >= in_s && h->number_span.start < in_e);
+        ok = found_g > found_h || (found_g == found_h && inside);
+        if (ok) {
+            h->issuer.n = 0;
+            for (size_t i = 0; i < g->issuer.n; i++)
+                *VB_PUSH(h->issuer) = keep(doc, g->issuer.v[i]);
+            h->number = keep(doc, g->number);
+            h->number_span = map_span(t, &v, g->number_span);
+            h->place = keep(doc, g->place);
+            h->date.iso = keep(doc, g->date.iso);
+            h->date.text = keep(doc, g->date.text);
+            h->date.span = map_span(t, &v, g->date.span);
+            h->type = keep(doc, g->type);
+            h->type_code = keep(doc, g->type_code);
+            h->title = keep(doc, g->title);
+            h->title_span = map_span(t, &v, g->title_span);
+            h->span = map_span(t, &v, g->span);
+            size_t fe = vd.text.fold_map[g->fold_end < vd.text.fold_len ? g->fold_end : vd.text.fold_len];
+            size_t orig = fe < tail_virt ? table_end : vmap(&v, fe);
+            h->fold_end = fold_at_utf8(t, orig);
+            if (h->span.end < vb_utf8_to_input(t, t->fold_map[h->fold_end]))
+                h->span.end = vb_utf8_to_input(t, t->fold_map[h->fold_end]);
+        }
+    }
+    free(vd.header.issuer.v);
+    free(vd.warnings.v);
+    vb_text_release(&vd.text);
+    vb_arena_free(&vd.arena);
+    free(v.buf);
+    free(v.map.v);
+    return ok;
+}
+
+static void run(void *state, vb_document *doc)
+{
+    header_state *st = state;
+    run_text(st, doc);
+    run_table(st, doc);
 }
 
 const vb_stage vb_stage_header = {"header", init, run, fini};
