@@ -136,7 +136,7 @@ static char *clean_trimmed(vb_document *doc, size_t a, size_t b)
 
 static const char *lookup_recurrence(const deadlines_state *st, const char *f, size_t a, size_t b)
 {
-    char key[32];
+    char key[32] = {0};
     size_t n = 0;
     bool space = false;
     for (size_t i = a; i < b && n + 2 < sizeof key; i++) {
@@ -149,7 +149,30 @@ static const char *lookup_recurrence(const deadlines_state *st, const char *f, s
         space = false;
         key[n++] = f[i];
     }
-    return vb_lexicon_get(st->recurrence, key, n);
+    const char *v = vb_lexicon_get(st->recurrence, key, n);
+    if (v || n == 0)
+        return v;
+    /* OCR shapes the grammar let through ("hang tudn", "hdng thdng",
+     * "dinh ky ndm"): the nearest key, at most one edit per four letters
+     * (and one at least), when the nearest keys agree on the value */
+    size_t best = (size_t)-1;
+    bool ambiguous = false;
+    for (size_t i = 0; i < st->recurrence->n; i++) {
+        const vb_lex_entry *e = &st->recurrence->entries[i];
+        size_t kl = strlen(e->key);
+        size_t cap = kl / 4 > 1 ? kl / 4 : 1;
+        size_t d = vb_edit_distance_within(key, n, e->key, kl, cap);
+        if (d > cap || d > best)
+            continue;
+        if (d < best) {
+            best = d;
+            v = e->value;
+            ambiguous = false;
+        } else if (strcmp(v, e->value)) {
+            ambiguous = true;
+        }
+    }
+    return ambiguous ? NULL : v;
 }
 
 static bool group_any(vb_matcher *m, const char *const *names, size_t *a, size_t *b)
