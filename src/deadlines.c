@@ -273,7 +273,7 @@ static int iso_year(const char *iso)
 static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims)
 {
     const int doc_year = iso_year(doc->header.date.iso);
-    static const char *const before[] = {"bef", "bef2", "bef3", "bef4", NULL};
+    static const char *const before[] = {"bef", "bef2", "bef3", "bef4", "bef5", NULL};
     static const char *const within[] = {"within", "within2", NULL};
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
@@ -326,6 +326,11 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
             vb_match(doc, &st->ms.m[P_PAST_CONDITION], fold, tb, ta, 0) > 0)
             continue;
         if (group_any(m, before, &ga, &gb) && bracket_condition(st, doc, ga))
+            continue;
+        /* a table cell "Trước ngày 30/11/2025" starts with a capital; a
+         * wrapped line of prose ("... làm việc ⏎ trước ngày 01/01/1945")
+         * does not */
+        if (vb_group(m, "bef5", &ga, &gb) && !upper_at(doc, ga))
             continue;
         /* "Định kỳ 6 tháng (trước ngày 31/7), tổng hợp báo cáo ...": the
          * verb after the date; needs a sentence start or a repetition */
