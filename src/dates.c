@@ -246,20 +246,27 @@ static void push_date(vb_document *doc, const char *iso, size_t fs, size_t fe)
     d->section = -1;
 }
 
-/* "Tháng 3, 4/2021", "các tháng 3, 4 và 5 năm 2021": one record per month,
- * each in the year written after the last.  The first record starts at
- * "tháng", the last takes the year; records do not overlap, so that a
- * later stage finds each by its place.  Nothing when a month is no month
- * (the list is then not one of months). */
-static void read_month_list(vb_document *doc, vb_matcher *m)
+/* "Tháng 3, 4/2021", "các tháng 3, 4 và 5 năm 2021" (group lm: months
+ * sharing the year ly), "các ngày 20, 21/3/2024", "ngày 20-21/3/2024"
+ * (group ld: days sharing the month ldm or ldm2 and the year ldy): one
+ * record per month or day.  The first record starts at the match, the
+ * last reaches the year; records do not overlap, so that a later stage
+ * finds each by its place.  Nothing when one of them is no date (the list
+ * is then not one of days or months). */
+static void read_list(vb_document *doc, vb_matcher *m)
 {
     const char *fold = doc->text.fold;
-    size_t la, lb, ya, yb;
-    if (!vb_group(m, "lm", &la, &lb) || !vb_group(m, "ly", &ya, &yb))
+    size_t la, lb, ya, yb, ma, mb;
+    bool days = vb_group(m, "ld", &la, &lb);
+    if (!days && !vb_group(m, "lm", &la, &lb))
         return;
-    int y = fold_number(fold, ya, yb);
+    if (!vb_group(m, days ? "ldy" : "ly", &ya, &yb))
+        return;
+    int y = fold_number(fold, ya, yb), mo = 0;
+    if (days && (vb_group(m, "ldm", &ma, &mb) || vb_group(m, "ldm2", &ma, &mb)))
+        mo = fold_number(fold, ma, mb);
     size_t start[12], end[12];
-    int month[12], n = 0;
+    int v[12], n = 0;
     for (size_t i = la; i < lb && n < 12;) {
         if (fold[i] < '0' || fold[i] > '9') {
             i++;
@@ -268,8 +275,8 @@ static void read_month_list(vb_document *doc, vb_matcher *m)
         size_t j = i;
         while (j < lb && fold[j] >= '0' && fold[j] <= '9')
             j++;
-        month[n] = fold_number(fold, i, j);
-        if (month[n] < 1 || month[n] > 12)
+        v[n] = fold_number(fold, i, j);
+        if (days ? !vb_valid_ymd(y, mo, v[n]) : v[n] < 1 || v[n] > 12)
             return;
         start[n] = i;
         end[n++] = j;
@@ -280,8 +287,11 @@ static void read_month_list(vb_document *doc, vb_matcher *m)
     start[0] = vb_ovector(m)[0];
     end[n - 1] = yb;
     for (int k = 0; k < n; k++) {
-        char iso[16];
-        snprintf(iso, sizeof iso, "%04d-%02d", y, month[k]);
+        char iso[32];
+        if (days)
+            snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, mo, v[k]);
+        else
+            snprintf(iso, sizeof iso, "%04d-%02d", y, v[k]);
         push_date(doc, iso, start[k], end[k]);
     }
 }
@@ -327,8 +337,8 @@ static void run(void *state, vb_document *doc)
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
         if (vb_in_ranges(&ex, ov[0]))
             continue;
-        if (group_set(m, "lm")) {
-            read_month_list(doc, m);
+        if (group_set(m, "lm") || group_set(m, "ld")) {
+            read_list(doc, m);
             continue;
         }
         char iso[48];
