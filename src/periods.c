@@ -141,6 +141,10 @@ static void run(void *state, vb_document *doc)
             short_start = start_from_end(doc, m, end->iso);
         if ((!start && !short_start) || !end || start == end)
             continue;
+        /* "Kỷ niệm ...: 11/6/1948 - 11/6/2023" is commemorated, not a stretch */
+        if ((start && start->role && !strcmp(start->role, "anniversary")) ||
+            (end->role && !strcmp(end->role, "anniversary")))
+            continue;
         vb_period *p = VB_PUSH(doc->periods);
         memset(p, 0, sizeof *p);
         p->section = -1;
