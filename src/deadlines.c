@@ -306,7 +306,7 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         if (vb_match(doc, &st->ms.m[P_THEN_CONDITION], fold, len, doc->dates.v[di].fold_end, 0) > 0)
             continue;
         const char *relation = "by";
-        if (vb_group(m, "nlt", &ga, &gb))
+        if (vb_group(m, "nlt", &ga, &gb) || vb_group(m, "upto", &ga, &gb))
             relation = "no_later_than";
         else if (group_any(m, before, &ga, &gb))
             relation = "before";
