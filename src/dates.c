@@ -84,20 +84,41 @@ static void fini(void *state)
     free(st);
 }
 
-/* Value of a group made of digits only; -1 when unset or not a number
- * (an OCR-damaged day such as "3c" or "&4"). */
+/* Value of the figures fold[a,b); -1 when they are not a number (an
+ * OCR-damaged day such as "3c" or "&4").  Inside a date shape OCR reads
+ * 1 as I or l and 0 as O ("I5", "l0", "2O24"): one such letter is read as
+ * its figure when at least one true figure stands with it, so that a
+ * word ("lo") is never a number. */
+static int fold_number(const char *fold, size_t a, size_t b)
+{
+    if (a == b || b - a > 4)
+        return -1;
+    int v = 0, letters = 0;
+    for (size_t i = a; i < b; i++) {
+        int c = fold[i];
+        if (c == 'o') {
+            c = '0';
+            letters++;
+        } else if (c == 'i' || c == 'l') {
+            c = '1';
+            letters++;
+        }
+        if (c < '0' || c > '9')
+            return -1;
+        v = v * 10 + (c - '0');
+    }
+    if (letters > 1 || (size_t)letters == b - a)
+        return -1;
+    return v;
+}
+
+/* Value of a group (fold_number); -1 when unset or not a number. */
 static int group_number(vb_matcher *m, const char *fold, const char *name)
 {
     size_t a, b;
-    if (!vb_group(m, name, &a, &b) || a == b || b - a > 4)
+    if (!vb_group(m, name, &a, &b))
         return -1;
-    int v = 0;
-    for (size_t i = a; i < b; i++) {
-        if (fold[i] < '0' || fold[i] > '9')
-            return -1;
-        v = v * 10 + (fold[i] - '0');
-    }
-    return v;
+    return fold_number(fold, a, b);
 }
 
 static bool group_set(vb_matcher *m, const char *name)
@@ -134,6 +155,13 @@ static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_si
         d = group_number(m, fold, "td");
         if (d < 0)
             d = group_number(m, fold, "td0");   /* "trước 01 tháng 3 năm 2027" */
+        if (group_set(m, "tyb")) {          /* "năm 20…" left blank */
+            if (d > 0 && vb_valid_ymd(0, mo, d)) {
+                snprintf(iso, iso_size, "--%02d-%02d", mo, d);
+                return true;
+            }
+            return false;
+        }
         if (y > 0) {
             if (d > 0 && vb_valid_ymd(y, mo, d))
                 snprintf(iso, iso_size, "%04d-%02d-%02d", y, mo, d);
@@ -150,13 +178,27 @@ static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_si
         }
         return false;
     }
-    if (group_set(m, "y")) {                /* numeric d/m/y */
+    if (group_set(m, "d")) {                /* numeric d/m/y */
         d = group_number(m, fold, "d");
         mo = group_number(m, fold, "m");
+        if (group_set(m, "yb")) {           /* "15/10/20...." */
+            if (!vb_valid_ymd(0, mo, d))
+                return false;
+            snprintf(iso, iso_size, "--%02d-%02d", mo, d);
+            return true;
+        }
         y = group_number(m, fold, "y");
         if (!vb_valid_ymd(y, mo, d))
             return false;
         snprintf(iso, iso_size, "%04d-%02d-%02d", y, mo, d);
+        return true;
+    }
+    if (group_set(m, "bm")) {               /* blank day: "ngày …/5/2024" */
+        mo = group_number(m, fold, "bm");
+        y = group_number(m, fold, "by");
+        if (y <= 0 || mo < 1 || mo > 12)
+            return false;
+        snprintf(iso, iso_size, "%04d-%02d", y, mo);
         return true;
     }
     if (group_set(m, "dmm")) {              /* day-month without a year */
@@ -190,6 +232,68 @@ static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_si
         return true;
     }
     return false;
+}
+
+static void push_date(vb_document *doc, const char *iso, size_t fs, size_t fe)
+{
+    vb_date *d = VB_PUSH(doc->dates);
+    memset(d, 0, sizeof *d);
+    d->iso = vb_arena_strdup(&doc->arena, iso);
+    d->text = vb_clean_fold_range(&doc->arena, &doc->text, fs, fe);
+    d->span = vb_span_from_fold(&doc->text, fs, fe);
+    d->fold_start = fs;
+    d->fold_end = fe;
+    d->section = -1;
+}
+
+/* "Tháng 3, 4/2021", "các tháng 3, 4 và 5 năm 2021" (group lm: months
+ * sharing the year ly), "các ngày 20, 21/3/2024", "ngày 20-21/3/2024"
+ * (group ld: days sharing the month ldm or ldm2 and the year ldy): one
+ * record per month or day.  The first record starts at the match, the
+ * last reaches the year; records do not overlap, so that a later stage
+ * finds each by its place.  Nothing when one of them is no date (the list
+ * is then not one of days or months). */
+static void read_list(vb_document *doc, vb_matcher *m)
+{
+    const char *fold = doc->text.fold;
+    size_t la, lb, ya, yb, ma, mb;
+    bool days = vb_group(m, "ld", &la, &lb);
+    if (!days && !vb_group(m, "lm", &la, &lb))
+        return;
+    if (!vb_group(m, days ? "ldy" : "ly", &ya, &yb))
+        return;
+    int y = fold_number(fold, ya, yb), mo = 0;
+    if (days && (vb_group(m, "ldm", &ma, &mb) || vb_group(m, "ldm2", &ma, &mb)))
+        mo = fold_number(fold, ma, mb);
+    size_t start[12], end[12];
+    int v[12], n = 0;
+    for (size_t i = la; i < lb && n < 12;) {
+        if (fold[i] < '0' || fold[i] > '9') {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < lb && fold[j] >= '0' && fold[j] <= '9')
+            j++;
+        v[n] = fold_number(fold, i, j);
+        if (days ? !vb_valid_ymd(y, mo, v[n]) : v[n] < 1 || v[n] > 12)
+            return;
+        start[n] = i;
+        end[n++] = j;
+        i = j;
+    }
+    if (n < 2 || y <= 0)
+        return;
+    start[0] = vb_ovector(m)[0];
+    end[n - 1] = yb;
+    for (int k = 0; k < n; k++) {
+        char iso[32];
+        if (days)
+            snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, mo, v[k]);
+        else
+            snprintf(iso, sizeof iso, "%04d-%02d", y, v[k]);
+        push_date(doc, iso, start[k], end[k]);
+    }
 }
 
 /* Gives `role` to every date that starts in the matches of pattern m (in
@@ -231,18 +335,17 @@ static void run(void *state, vb_document *doc)
     for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
         PCRE2_SIZE *ov = vb_ovector(m);
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        if (vb_in_ranges(&ex, ov[0]))
+            continue;
+        if (group_set(m, "lm") || group_set(m, "ld")) {
+            read_list(doc, m);
+            continue;
+        }
         char iso[48];
         size_t fs, fe;
         if (!read_match(m, fold, iso, sizeof iso, &fs, &fe) || vb_in_ranges(&ex, fs))
             continue;
-        vb_date *d = VB_PUSH(doc->dates);
-        memset(d, 0, sizeof *d);
-        d->iso = vb_arena_strdup(&doc->arena, iso);
-        d->text = vb_clean_fold_range(&doc->arena, &doc->text, fs, fe);
-        d->span = vb_span_from_fold(&doc->text, fs, fe);
-        d->fold_start = fs;
-        d->fold_end = fe;
-        d->section = -1;
+        push_date(doc, iso, fs, fe);
     }
     free(ex.v);
 

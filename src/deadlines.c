@@ -136,7 +136,7 @@ static char *clean_trimmed(vb_document *doc, size_t a, size_t b)
 
 static const char *lookup_recurrence(const deadlines_state *st, const char *f, size_t a, size_t b)
 {
-    char key[32];
+    char key[32] = {0};
     size_t n = 0;
     bool space = false;
     for (size_t i = a; i < b && n + 2 < sizeof key; i++) {
@@ -149,7 +149,30 @@ static const char *lookup_recurrence(const deadlines_state *st, const char *f, s
         space = false;
         key[n++] = f[i];
     }
-    return vb_lexicon_get(st->recurrence, key, n);
+    const char *v = vb_lexicon_get(st->recurrence, key, n);
+    if (v || n == 0)
+        return v;
+    /* OCR shapes the grammar let through ("hang tudn", "hdng thdng",
+     * "dinh ky ndm"): the nearest key, at most one edit per four letters
+     * (and one at least), when the nearest keys agree on the value */
+    size_t best = (size_t)-1;
+    bool ambiguous = false;
+    for (size_t i = 0; i < st->recurrence->n; i++) {
+        const vb_lex_entry *e = &st->recurrence->entries[i];
+        size_t kl = strlen(e->key);
+        size_t cap = kl / 4 > 1 ? kl / 4 : 1;
+        size_t d = vb_edit_distance_within(key, n, e->key, kl, cap);
+        if (d > cap || d > best)
+            continue;
+        if (d < best) {
+            best = d;
+            v = e->value;
+            ambiguous = false;
+        } else if (strcmp(v, e->value)) {
+            ambiguous = true;
+        }
+    }
+    return ambiguous ? NULL : v;
 }
 
 static bool group_any(vb_matcher *m, const char *const *names, size_t *a, size_t *b)
@@ -250,7 +273,7 @@ static int iso_year(const char *iso)
 static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims)
 {
     const int doc_year = iso_year(doc->header.date.iso);
-    static const char *const before[] = {"bef", "bef2", "bef3", "bef4", NULL};
+    static const char *const before[] = {"bef", "bef2", "bef3", "bef4", "bef5", NULL};
     static const char *const within[] = {"within", "within2", NULL};
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
@@ -283,7 +306,7 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
         if (vb_match(doc, &st->ms.m[P_THEN_CONDITION], fold, len, doc->dates.v[di].fold_end, 0) > 0)
             continue;
         const char *relation = "by";
-        if (vb_group(m, "nlt", &ga, &gb))
+        if (vb_group(m, "nlt", &ga, &gb) || vb_group(m, "upto", &ga, &gb))
             relation = "no_later_than";
         else if (group_any(m, before, &ga, &gb))
             relation = "before";
@@ -303,6 +326,11 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
             vb_match(doc, &st->ms.m[P_PAST_CONDITION], fold, tb, ta, 0) > 0)
             continue;
         if (group_any(m, before, &ga, &gb) && bracket_condition(st, doc, ga))
+            continue;
+        /* a table cell "Trước ngày 30/11/2025" starts with a capital; a
+         * wrapped line of prose ("... làm việc ⏎ trước ngày 01/01/1945")
+         * does not */
+        if (vb_group(m, "bef5", &ga, &gb) && !upper_at(doc, ga))
             continue;
         /* "Định kỳ 6 tháng (trước ngày 31/7), tổng hợp báo cáo ...": the
          * verb after the date; needs a sentence start or a repetition */

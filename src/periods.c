@@ -84,12 +84,21 @@ static char *complete_year(vb_document *doc, const char *partial, const char *ot
 /* A start that gives only a day ("từ ngày 15 đến ngày 30/11/2024") or
  * a month ("từ tháng 01 đến tháng 6 năm 2024") is no date record: it
  * takes the rest from the end, the month before (or year before) when
- * it would fall after the end.  NULL when the end has no year or the
- * result is no valid date. */
+ * it would fall after the end.  An end without a year (--12-15) gives a
+ * start without one, in the same month.  NULL when the result is no
+ * valid date. */
 static char *start_from_end(vb_document *doc, vb_matcher *m, const char *end)
 {
     size_t a, b;
     int y, mo, d, v;
+    /* "từ ngày 10 đến ngày 15 tháng 12 (hằng năm)": a yearly stretch, the
+     * start in the end's month */
+    if (strlen(end) == 7 && sscanf(end, "--%2d-%2d", &mo, &d) == 2) {
+        if (!vb_group(m, "sday", &a, &b) || sscanf(doc->text.fold + a, "%2d", &v) != 1 ||
+            v >= d || !vb_valid_ymd(0, mo, v))
+            return NULL;
+        return vb_arena_printf(&doc->arena, "--%02d-%02d", mo, v);
+    }
     if (sscanf(end, "%4d-%2d", &y, &mo) != 2 || !has_year(end))
         return NULL;
     if (vb_group(m, "smon", &a, &b)) {
@@ -131,6 +140,10 @@ static void run(void *state, vb_document *doc)
         if (!start && end)
             short_start = start_from_end(doc, m, end->iso);
         if ((!start && !short_start) || !end || start == end)
+            continue;
+        /* "Kỷ niệm ...: 11/6/1948 - 11/6/2023" is commemorated, not a stretch */
+        if ((start && start->role && !strcmp(start->role, "anniversary")) ||
+            (end->role && !strcmp(end->role, "anniversary")))
             continue;
         vb_period *p = VB_PUSH(doc->periods);
         memset(p, 0, sizeof *p);

@@ -284,12 +284,32 @@ bool vb_group(vb_matcher *m, const char *name, size_t *start, size_t *end)
     return true;
 }
 
+/* Whether the input line of fold offset i is a Markdown heading ("#
+ * title", "  ## title"): the fold drops those marks, so the utf8 view is
+ * read. */
+static bool md_heading_line(const vb_text *t, size_t i)
+{
+    while (i > 0 && t->fold[i - 1] != '\n')
+        i--;
+    size_t u = t->fold_map[i];
+    while (u > 0 && t->utf8[u - 1] != '\n')
+        u--;
+    while (u < t->utf8_len && (t->utf8[u] == ' ' || t->utf8[u] == '\t' || t->utf8[u] == '>'))
+        u++;
+    return u < t->utf8_len && t->utf8[u] == '#';
+}
+
 void vb_match_ranges(vb_document *doc, vb_matcher *m, size_t back, vb_fold_ranges *out)
 {
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
     for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
         PCRE2_SIZE *ov = vb_ovector(m);
+        size_t ha, hb;
+        if (vb_group(m, "mdhead", &ha, &hb) && !md_heading_line(&doc->text, ha)) {
+            pos = ov[0] + 1;
+            continue;
+        }
         vb_fold_range *r = VB_PUSH(*out);
         r->start = ov[0];
         r->end = ov[1];

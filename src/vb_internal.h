@@ -384,7 +384,9 @@ typedef VB_VEC(vb_fold_range) vb_fold_ranges;
  * read: website metadata, running headers).  A match with a group "back"
  * starts up to `back` bytes before that group, on its line: the context
  * a leading [^\n]{0,N} would take, without PCRE2 trying N bytes at every
- * position.  The caller owns out->v (free()). */
+ * position.  A match with a group "mdhead" counts only when that group's
+ * line is a Markdown heading in the input ("# ..."), a mark the fold
+ * drops.  The caller owns out->v (free()). */
 void vb_match_ranges(vb_document *doc, vb_matcher *m, size_t back, vb_fold_ranges *out);
 /* Whether fold offset pos lies in one of r's ranges (binary search). */
 bool vb_in_ranges(const vb_fold_ranges *r, size_t pos);
