@@ -2,15 +2,18 @@
  * vb_internal.h - the document model and the contracts between pipeline
  * stages.  Not installed.
  *
- * Pipeline (one file per stage):
+ * Pipeline (one file per stage; attachments.c holds two stages, which
+ * run before and after the closing's):
  *   read.c       input bytes -> UTF-8 text (BOM, UTF-16, binary check)
  *   fold.c       UTF-8 text -> folded view + offset map
  *   lines.c      folded view -> classified lines (grammar-driven)
  *   header.c     header block (number, place, date, type, title, issuer)
- *   attachments.c  headings of attached documents (candidates)
+ *   attachments.c  stage "attachments": headings of attached documents
+ *                (candidates, so the closing is sought before them)
  *   closing.c    where the closing starts (before the first issued
  *                attachment); recipients, signer
- *   attachments.c  the attachments after the closing, their spans; the
+ *   attachments.c  stage "attachment-spans": the candidates after the
+ *                closing become the attachments, with their spans; the
  *                closing ends at the first
  *   sections.c   classified lines -> section tree and preamble, tiling
  *                [0, closing start); a tree per attachment
