@@ -301,10 +301,9 @@ static number_match find_number(header_state *st, vb_document *doc, size_t from,
 {
     number_match n = {false, 0, 0, 0, 0, 0, 0};
     vb_matcher *m = &st->ms.m[P_NUMBER];
-    while (from < to && vb_match(doc, m, doc->text.fold, to, from, 0)) {
+    while (from < to && vb_next_match(doc, m, doc->text.fold, to, &from, 0)) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t s = ov[0], e = ov[1];
-        from = e > from ? e : from + 1;
         size_t so_end = s;
         while (so_end < e && t_is_alnum(doc->text.fold[so_end]))
             so_end++;
@@ -590,10 +589,9 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
     const vb_text *t = &doc->text;
     date_match d = {false, 0, 0, 0, 0, NULL};
     vb_matcher *m = &st->ms.m[P_DATE];
-    while (from < to && vb_match(doc, m, t->fold, to, from, 0)) {
+    while (from < to && vb_next_match(doc, m, t->fold, to, &from, 0)) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
-        from = me > from ? me : from + 1;
         size_t cs = 0, ce = 0, ds = 0, de = 0, mos = 0, moe = 0, ys = 0, ye = 0;
         bool comma = vb_group(m, "comma", &cs, &ce);
         bool has_day = vb_group(m, "day", &ds, &de);
