@@ -188,13 +188,11 @@ static range find_motto(header_state *st, vb_document *doc, int p, size_t from, 
     /* "Độc lập - Tự do - Hạnh phúc" is written in lower case and too
      * particular to need the check */
     double share = p == P_MOTTO ? 0.0 : 0.6;
-    while (from < to) {
-        range r = match_at(st, doc, p, from, to);
-        if (!r.ok)
-            break;
+    vb_matcher *m = &st->ms.m[p];
+    while (from < to && vb_next_match(doc, m, doc->text.fold, to, &from, 0)) {
+        range r = {true, vb_ovector(m)[0], vb_ovector(m)[1]};
         if (share == 0.0 || upper_range(doc, r.start, r.end, share))
             return r;
-        from = r.end;
     }
     return (range){false, 0, 0};
 }
@@ -205,13 +203,9 @@ static size_t banner_end(header_state *st, vb_document *doc, size_t limit)
 {
     const vb_text *t = &doc->text;
     size_t from = 0, end = 0;
-    for (;;) {
-        range r = match_at(st, doc, P_BANNER, from, limit);
-        if (!r.ok)
-            break;
-        end = r.end;
-        from = r.end > from ? r.end : from + 1;
-    }
+    vb_matcher *m = &st->ms.m[P_BANNER];
+    while (from < limit && vb_next_match(doc, m, doc->text.fold, limit, &from, 0))
+        end = vb_ovector(m)[1];
     if (!end)
         return 0;
     /* skip the value of the last label: blank lines, then one short line */
