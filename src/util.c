@@ -194,9 +194,15 @@ const vb_lexicon *vb_require_lexicon(const vb_grammar *g, const char *name, cons
                                      char *err, size_t err_size)
 {
     const vb_lexicon *lx = vb_grammar_lexicon(g, name);
-    if (!lx)
+    if (!lx) {
         snprintf(err, err_size, "%s:%d: missing lexicon '%s' (needed by stage %s)", g->end_file,
                  g->end_line, name, stage);
+    } else if (!lx->n) {
+        /* an empty list would make the stage find nothing, silently */
+        snprintf(err, err_size, "%s:%d: lexicon '%s' is empty (needed by stage %s)", lx->file,
+                 lx->line, name, stage);
+        lx = NULL;
+    }
     return lx;
 }
 

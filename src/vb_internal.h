@@ -159,6 +159,8 @@ typedef struct {
     char *name;
     vb_lex_entry *entries;
     size_t n;
+    char *file;                 /* where it is defined, for messages */
+    int line;
 } vb_lexicon;
 
 struct vb_grammar {
@@ -178,7 +180,9 @@ struct vb_grammar {
 int vb_grammar_pattern_index(const vb_grammar *g, const char *name);
 const vb_lexicon *vb_grammar_lexicon(const vb_grammar *g, const char *name);
 /* The lexicon a stage cannot run without; NULL with "file:line: missing
- * lexicon 'NAME' (needed by stage STAGE)" in err when the grammar has none. */
+ * lexicon 'NAME' (needed by stage STAGE)" in err when the grammar has none,
+ * or "file:line: lexicon 'NAME' is empty ..." (its own line) when it has
+ * no entry. */
 const vb_lexicon *vb_require_lexicon(const vb_grammar *g, const char *name, const char *stage,
                                      char *err, size_t err_size);
 /* vb_require_lexicon for each of names[0..n) into *out[i]; false at the
