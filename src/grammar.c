@@ -421,7 +421,8 @@ vb_grammar *vb_grammar_load_buffer(const char *name, const char *text, size_t le
         return NULL;
     }
     for (size_t i = 0; i < L.lexicons.n; i++)
-        qsort(L.lexicons.v[i].entries, L.lexicons.v[i].n, sizeof(vb_lex_entry), cmp_entry);
+        if (L.lexicons.v[i].n > 1)      /* an empty one has no array (qsort wants one) */
+            qsort(L.lexicons.v[i].entries, L.lexicons.v[i].n, sizeof(vb_lex_entry), cmp_entry);
     vb_grammar *g = vb_xcalloc(1, sizeof *g);
     g->name = xstrndup(name, strlen(name));
     g->patterns = L.patterns.v;
