@@ -465,20 +465,18 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
         /* a text with no line breaks: "… thực hiện./. Nơi nhận: …" */
         vb_matcher *m = &S->ms.m[P_HEAD_INLINE];
         size_t last = (size_t)-1;
-        for (size_t p = a; p < b && vb_match(doc, m, f, b, p, 0) > 0;) {
+        for (size_t p = a; p < b && vb_next_match(doc, m, f, b, &p, 0);) {
             size_t hs, he;
             if (vb_group(m, "head", &hs, &he))
                 last = hs;
-            p = vb_ovector(m)[1];
         }
         vb_matcher *c = &S->ms.m[P_CAPACITY_INLINE];
-        for (size_t p = a; p < b && vb_match(doc, c, f, b, p, 0) > 0;) {
+        for (size_t p = a; p < b && vb_next_match(doc, c, f, b, &p, 0);) {
             size_t s = vb_ovector(c)[0];
             /* only right after the end of the body */
             if (capacity_in_caps(t, s, b) && has_end_mark(f, s > a + 8 ? s - 8 : a, s) &&
                 (last == (size_t)-1 || s > last))
                 last = s;
-            p = vb_ovector(c)[1];
         }
         if (last != (size_t)-1) {
             *pos = last;
@@ -499,7 +497,7 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
         }
     }
     vb_matcher *c = &S->ms.m[P_CAPACITY_INLINE];
-    for (size_t p = a; p < b && vb_match(doc, c, f, b, p, 0) > 0;) {
+    for (size_t p = a; p < b && vb_next_match(doc, c, f, b, &p, 0);) {
         size_t s = vb_ovector(c)[0];
         if (capacity_in_caps(t, s, b)) {
             /* after the body's last sentence on the same line the closing
@@ -508,7 +506,6 @@ static int anchor_of_line(vb_document *doc, closing_state *S, size_t ls, size_t 
                 *pos = s;
             return 2;
         }
-        p = vb_ovector(c)[1];
     }
     const char *fz;
     if (b - a <= SHORT_LINE && is_title(S, t, a, b, &fz))
@@ -1072,7 +1069,7 @@ static void line(block *B, size_t a, size_t b)
     const char *f = doc->text.fold;
     vb_matcher *m = &B->S->ms.m[P_SPLIT];
     size_t s = a;
-    for (size_t p = a; p < b && !B->stop && vb_match(doc, m, f, b, p, 0) > 0;) {
+    for (size_t p = a; p < b && !B->stop && vb_next_match(doc, m, f, b, &p, 0);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t cut = ov[0], next = ov[1];
         /* the ";" stays with the recipient it ends */
@@ -1081,7 +1078,6 @@ static void line(block *B, size_t a, size_t b)
         if (cut > s)
             segment(B, s, cut, false);
         s = next > cut ? next : cut;
-        p = ov[1] > p ? ov[1] : p + 1;
     }
     if (s < b)
         segment(B, s, b, false);

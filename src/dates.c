@@ -302,12 +302,11 @@ static void mark_role(vb_document *doc, vb_matcher *m, const char *role, size_t 
 {
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
-    for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
+    for (size_t pos = 0; pos < len && vb_next_match(doc, m, fold, len, &pos, 0);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t a = ov[0], b = ov[1];
         if (a >= limit)
             break;
-        pos = b > a ? b : a + 1;
         size_t ga, gb;
         if (vb_group(m, "date", &ga, &gb)) {
             a = ga;
@@ -332,10 +331,8 @@ static void run(void *state, vb_document *doc)
     vb_match_ranges(doc, &st->ms.m[P_EXCLUDE], EXCLUDE_BACK, &ex);
 
     vb_matcher *m = &st->ms.m[P_DATE];
-    for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
-        PCRE2_SIZE *ov = vb_ovector(m);
-        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-        if (vb_in_ranges(&ex, ov[0]))
+    for (size_t pos = 0; pos < len && vb_next_match(doc, m, fold, len, &pos, 0);) {
+        if (vb_in_ranges(&ex, vb_ovector(m)[0]))
             continue;
         if (group_set(m, "lm") || group_set(m, "ld")) {
             read_list(doc, m);

@@ -278,10 +278,9 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
     vb_matcher *m = &st->ms.m[P_DATED];
-    for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
+    for (size_t pos = 0; pos < len && vb_next_match(doc, m, fold, len, &pos, 0);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
-        pos = me > ms ? me : ms + 1;
         size_t da, db, ga, gb;
         if (!vb_group(m, "date", &da, &db))
             continue;
@@ -454,10 +453,9 @@ static void run_recurring(deadlines_state *st, vb_document *doc, size_t n_dated)
     size_t len = doc->text.fold_len;
     vb_matcher *m = &st->ms.m[P_RECURRING];
     size_t last_clause = (size_t)-1;
-    for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
+    for (size_t pos = 0; pos < len && vb_next_match(doc, m, fold, len, &pos, 0);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
-        pos = me > ms ? me : ms + 1;
         size_t ra, rb;
         if (!group_any(m, rec_groups, &ra, &rb))
             continue;

@@ -1025,11 +1025,13 @@ static const char *type_by_issuer(directives_state *st, vb_document *doc, size_t
     vb_matcher *m = &st->ms.m[P_TYPE_BEFORE];
     const char *near = NULL;
     size_t from = num_s > TYPE_BEFORE_WINDOW ? num_s - TYPE_BEFORE_WINDOW : 0;
-    while (from < num_s && vb_match(doc, m, doc->text.fold, num_s, from, 0) > 0) {
+    /* every match ends at num_s (\z): the next one starts one past this
+     * one's start, and the last found is the nearest type word */
+    for (size_t pos = from; pos < num_s && vb_next_match(doc, m, doc->text.fold, num_s, &pos, 0);) {
         const char *t = type_of_mark(st, m);
         if (t && in_type_list(list, t))
             near = t;
-        from = vb_ovector(m)[0] + 1;
+        pos = vb_ovector(m)[0] + 1;
     }
     return near;
 }

@@ -92,8 +92,9 @@ static bool valid_name(const char *s, size_t n)
     return true;
 }
 
-/* Expands {{name}} macros; returns NULL (and fails) on an unknown one. */
-static char *expand(loader *L, const char *src, int line)
+/* Expands {{name}} macros; returns NULL (and fails) on an unknown one or
+ * when the result would pass VB_GRAMMAR_MAX_EXPANSION. */
+static char *expand(loader *L, const char *name, const char *src, int line)
 {
     size_t cap = strlen(src) + 1, n = 0;
     char *out = vb_xmalloc(cap);
@@ -116,6 +117,12 @@ static char *expand(loader *L, const char *src, int line)
                 return NULL;
             }
             size_t vl = strlen(val);
+            if (n + vl > VB_GRAMMAR_MAX_EXPANSION) {
+                free(out);
+                fail(L, line, "'%s' expands to more than %zu KiB (macros inside macros?)", name,
+                     VB_GRAMMAR_MAX_EXPANSION >> 10);
+                return NULL;
+            }
             if (n + vl + 1 > cap) {
                 cap = (n + vl + 1) * 2;
                 out = vb_xrealloc(out, cap);
@@ -124,6 +131,11 @@ static char *expand(loader *L, const char *src, int line)
             n += vl;
             p = e + 2;
             continue;
+        }
+        if (n + 1 > VB_GRAMMAR_MAX_EXPANSION) {
+            free(out);
+            fail(L, line, "'%s' is longer than %zu KiB", name, VB_GRAMMAR_MAX_EXPANSION >> 10);
+            return NULL;
         }
         if (n + 2 > cap) {
             cap *= 2;
@@ -152,9 +164,13 @@ static bool finish_statement(loader *L)
     char *name = L->cont_name, *text = L->cont_text;
     L->cont_name = L->cont_text = NULL;
     bool ok = true;
-    char *re = expand(L, text, L->cont_line);
+    char *re = expand(L, name, text, L->cont_line);
     if (!re) {
         ok = false;
+    } else if (kind == 2 && !re[0]) {
+        /* "pattern x" with its text forgotten would match everywhere */
+        ok = fail(L, L->cont_line, "pattern '%s' is empty (write (?:) for one that matches the empty string)",
+                  name);
     } else if (kind == 1) {
         macro *m = VB_PUSH(L->macros);
         m->name = name;
@@ -213,6 +229,8 @@ static bool finish_lexicon(loader *L)
     lx->name = L->open_lexicon;
     lx->entries = L->entries.v;
     lx->n = L->entries.n;
+    lx->file = xstrndup(L->file, strlen(L->file));
+    lx->line = L->open_lexicon_line;
     L->open_lexicon = NULL;
     L->entries.v = NULL;
     L->entries.n = L->entries.cap = 0;
@@ -336,6 +354,7 @@ static void free_lexicon(vb_lexicon *lx)
     }
     free(lx->entries);
     free(lx->name);
+    free(lx->file);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -353,6 +372,13 @@ vb_grammar *vb_grammar_load_buffer(const char *name, const char *text, size_t le
     L.err_size = err_size;
     if (err && err_size)
         err[0] = 0;
+    if (len > VB_GRAMMAR_MAX_SIZE) {
+        int line = 1;
+        for (const char *p = text, *end = text + VB_GRAMMAR_MAX_SIZE; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+            line++;
+        fail(&L, line, "grammar file larger than %zuM", VB_GRAMMAR_MAX_SIZE >> 20);
+        return NULL;
+    }
     bool ok = true;
     size_t pos = 0;
     while (ok && pos < len) {
@@ -390,12 +416,13 @@ vb_grammar *vb_grammar_load_buffer(const char *name, const char *text, size_t le
         for (size_t i = 0; i < L.lexicons.n; i++)
             free_lexicon(&L.lexicons.v[i]);
         free(L.lexicons.v);
-        vb_lexicon open = {L.open_lexicon, L.entries.v, L.entries.n};
+        vb_lexicon open = {L.open_lexicon, L.entries.v, L.entries.n, NULL, 0};
         free_lexicon(&open);
         return NULL;
     }
     for (size_t i = 0; i < L.lexicons.n; i++)
-        qsort(L.lexicons.v[i].entries, L.lexicons.v[i].n, sizeof(vb_lex_entry), cmp_entry);
+        if (L.lexicons.v[i].n > 1)      /* an empty one has no array (qsort wants one) */
+            qsort(L.lexicons.v[i].entries, L.lexicons.v[i].n, sizeof(vb_lex_entry), cmp_entry);
     vb_grammar *g = vb_xcalloc(1, sizeof *g);
     g->name = xstrndup(name, strlen(name));
     g->patterns = L.patterns.v;
@@ -420,13 +447,15 @@ vb_grammar *vb_grammar_load_file(const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "%s: %s", path, strerror(errno));
         return NULL;
     }
+    /* at most one byte past the limit: vb_grammar_load_buffer says
+     * where the limit falls (a grammar from /dev/zero is no more) */
     size_t cap = 65536, n = 0;
     char *buf = vb_xmalloc(cap);
     size_t r;
-    while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+    while (n <= VB_GRAMMAR_MAX_SIZE && (r = fread(buf + n, 1, cap - n, f)) > 0) {
         n += r;
-        if (n == cap)
-            buf = vb_xrealloc(buf, cap *= 2);
+        if (n == cap && n <= VB_GRAMMAR_MAX_SIZE)
+            buf = vb_xrealloc(buf, cap = cap * 2 > VB_GRAMMAR_MAX_SIZE + 1 ? VB_GRAMMAR_MAX_SIZE + 1 : cap * 2);
     }
     bool bad = ferror(f);
     fclose(f);

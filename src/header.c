@@ -192,13 +192,11 @@ static range find_motto(header_state *st, vb_document *doc, int p, size_t from, 
     /* "Độc lập - Tự do - Hạnh phúc" is written in lower case and too
      * particular to need the check */
     double share = p == P_MOTTO ? 0.0 : 0.6;
-    while (from < to) {
-        range r = match_at(st, doc, p, from, to);
-        if (!r.ok)
-            break;
+    vb_matcher *m = &st->ms.m[p];
+    while (from < to && vb_next_match(doc, m, doc->text.fold, to, &from, 0)) {
+        range r = {true, vb_ovector(m)[0], vb_ovector(m)[1]};
         if (share == 0.0 || upper_range(doc, r.start, r.end, share))
             return r;
-        from = r.end;
     }
     return (range){false, 0, 0};
 }
@@ -209,13 +207,9 @@ static size_t banner_end(header_state *st, vb_document *doc, size_t limit)
 {
     const vb_text *t = &doc->text;
     size_t from = 0, end = 0;
-    for (;;) {
-        range r = match_at(st, doc, P_BANNER, from, limit);
-        if (!r.ok)
-            break;
-        end = r.end;
-        from = r.end > from ? r.end : from + 1;
-    }
+    vb_matcher *m = &st->ms.m[P_BANNER];
+    while (from < limit && vb_next_match(doc, m, doc->text.fold, limit, &from, 0))
+        end = vb_ovector(m)[1];
     if (!end)
         return 0;
     /* skip the value of the last label: blank lines, then one short line */
@@ -317,10 +311,9 @@ static number_match find_number(header_state *st, vb_document *doc, size_t from,
 {
     number_match n = {false, 0, 0, 0, 0, 0, 0, false};
     vb_matcher *m = &st->ms.m[P_NUMBER];
-    while (from < to && vb_match(doc, m, doc->text.fold, to, from, 0)) {
+    while (from < to && vb_next_match(doc, m, doc->text.fold, to, &from, 0)) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t s = ov[0], e = ov[1];
-        from = e > from ? e : from + 1;
         size_t so_end = s;
         while (so_end < e && t_is_alnum(doc->text.fold[so_end]))
             so_end++;
@@ -680,10 +673,9 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
     const vb_text *t = &doc->text;
     date_match d = {false, 0, 0, 0, 0, NULL};
     vb_matcher *m = &st->ms.m[P_DATE];
-    while (from < to && vb_match(doc, m, t->fold, to, from, 0)) {
+    while (from < to && vb_next_match(doc, m, t->fold, to, &from, 0)) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
-        from = me > from ? me : from + 1;
         size_t cs = 0, ce = 0, ds = 0, de = 0, mos = 0, moe = 0, ys = 0, ye = 0;
         bool comma = vb_group(m, "comma", &cs, &ce);
         bool has_day = vb_group(m, "day", &ds, &de);

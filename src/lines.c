@@ -96,7 +96,7 @@ static bool first_point_after(const vb_text *t, const char *v, size_t len, size_
 static void split_line(vb_document *doc, char *v, size_t a, size_t b, vb_matcher *split)
 {
     size_t pos = a;
-    while (pos < b && vb_match(doc, split, v, b, pos, 0) > 0) {
+    while (pos < b && vb_next_match(doc, split, v, b, &pos, 0)) {
         PCRE2_SIZE *ov = vb_ovector(split);
         size_t s, e;
         bool ok = false;
@@ -109,7 +109,6 @@ static void split_line(vb_document *doc, char *v, size_t a, size_t b, vb_matcher
             s = ov[0], e = ov[1];
         if (ok && e == s + 1)
             v[s] = '\n';
-        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
     }
 }
 
@@ -120,8 +119,7 @@ static size_t run_in_romans(vb_document *doc, const char *v, size_t a, size_t b,
                             size_t enough)
 {
     size_t n = 0;
-    for (size_t pos = a; n < enough && pos < b && vb_match(doc, split, v, b, pos, 0) > 0;) {
-        PCRE2_SIZE *ov = vb_ovector(split);
+    for (size_t pos = a; n < enough && pos < b && vb_next_match(doc, split, v, b, &pos, 0);) {
         size_t s, e;
         if (vb_group(split, "stop", &s, &e)) {
             size_t i = e;
@@ -130,7 +128,6 @@ static size_t run_in_romans(vb_document *doc, const char *v, size_t a, size_t b,
             if (i > e && i < b && v[i] == '.' && vb_orig_case(&doc->text, e) > 0)
                 n++;
         }
-        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
     }
     return n;
 }
@@ -423,7 +420,7 @@ void vb_lines_build(vb_lines *L, vb_document *doc, vb_matcher *split, vb_matcher
 
     mark_tables(L, doc, lim);
 
-    for (size_t pos = 0; pos < L->len && vb_match(doc, bullet, L->view, L->len, pos, 0) > 0;) {
+    for (size_t pos = 0; pos < L->len && vb_next_match(doc, bullet, L->view, L->len, &pos, 0);) {
         PCRE2_SIZE *ov = vb_ovector(bullet);
         L->v.v[vb_lines_find(L, ov[0])].flags |= VB_LINE_BULLET;
         /* one bullet per line: go on at the next line */

@@ -675,8 +675,8 @@ static bool check_out_names(const input_list *L, const char *out_dir)
 #define DEFAULT_MAX_FILESIZE ((size_t)256 << 20)
 /* The library reads at most 4 GiB (32-bit offsets). */
 #define LIBRARY_MAX ((size_t)UINT32_MAX - 8)
-/* A --grammar file: the built-in grammar is under 100 KB. */
-#define GRAMMAR_MAX ((size_t)16 << 20)
+/* A --grammar file: the library's limit (vanban.h). */
+#define GRAMMAR_MAX VB_GRAMMAR_MAX_SIZE
 
 typedef struct {
     char *v;

@@ -395,10 +395,9 @@ static void run(void *state, vb_document *doc)
     vb_matcher *intro = &st->ms.m[P_INTRO], *block = &st->ms.m[P_BLOCK];
     vb_matcher *name = &st->ms.m[P_NAME], *next = &st->ms.m[P_NEXT];
     names nm = {0};
-    for (size_t pos = 0; pos < len && vb_match(doc, intro, fold, len, pos, 0) > 0;) {
+    for (size_t pos = 0; pos < len && vb_next_match(doc, intro, fold, len, &pos, 0);) {
         PCRE2_SIZE *ov = vb_ovector(intro);
         size_t q = ov[1];
-        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
         size_t kind_end;
         const char *kind = kind_of(intro, &kind_end);
         /* a blocked quote may still belong to a later introducer in

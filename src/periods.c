@@ -130,10 +130,9 @@ static void run(void *state, vb_document *doc)
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
     vb_matcher *m = &st->ms.m[0];
-    for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
+    for (size_t pos = 0; pos < len && vb_next_match(doc, m, fold, len, &pos, 0);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
-        pos = me > ms ? me : ms + 1;
         vb_date *start = group_date(doc, m, "start");
         vb_date *end = group_date(doc, m, "end");
         char *short_start = NULL;

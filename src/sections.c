@@ -1543,7 +1543,7 @@ static void run(void *st, vb_document *doc)
     VB_VEC(reading) rd = {0};
     for (size_t k = 0; k < S->nlv; k++) {
         vb_matcher *m = &S->ms.m[k];
-        for (size_t pos = 0; pos < L.len && vb_match(doc, m, L.view, L.len, pos, 0) > 0;) {
+        for (size_t pos = 0; pos < L.len && vb_next_match(doc, m, L.view, L.len, &pos, 0);) {
             PCRE2_SIZE *ov = vb_ovector(m);
             size_t ns, ne, rs, re;
             if (vb_group(m, "num", &ns, &ne) && vb_group(m, "rest", &rs, &re)) {

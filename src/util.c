@@ -194,9 +194,15 @@ const vb_lexicon *vb_require_lexicon(const vb_grammar *g, const char *name, cons
                                      char *err, size_t err_size)
 {
     const vb_lexicon *lx = vb_grammar_lexicon(g, name);
-    if (!lx)
+    if (!lx) {
         snprintf(err, err_size, "%s:%d: missing lexicon '%s' (needed by stage %s)", g->end_file,
                  g->end_line, name, stage);
+    } else if (!lx->n) {
+        /* an empty list would make the stage find nothing, silently */
+        snprintf(err, err_size, "%s:%d: lexicon '%s' is empty (needed by stage %s)", lx->file,
+                 lx->line, name, stage);
+        lx = NULL;
+    }
     return lx;
 }
 
@@ -250,25 +256,98 @@ void vb_matchers_fini(vb_matchers *ms)
     ms->n = 0;
 }
 
+static int raw_match(vb_matcher *m, const char *subject, size_t len, size_t start, uint32_t options)
+{
+    if (m->pat->jit && !(options & PCRE2_ANCHORED))
+        return pcre2_jit_match(m->pat->code, (PCRE2_SPTR)subject, len, start, options, m->md, m->mc);
+    return pcre2_match(m->pat->code, (PCRE2_SPTR)subject, len, start, options, m->md, m->mc);
+}
+
+/* One warning per run of hits of a pattern: a pattern that hits the
+ * limit at many places would otherwise fill the document's warnings. */
+static void warn_limit(vb_document *doc, vb_matcher *m, const char *subject, size_t at, int rc)
+{
+    if (!doc)
+        return;
+    char head[160];
+    snprintf(head, sizeof head, "pattern %s (grammar line %d): ", m->pat->name, m->pat->line);
+    if (doc->warnings.n) {
+        const vb_warning *w = &doc->warnings.v[doc->warnings.n - 1];
+        if (!strcmp(w->code, "match-limit") && !strncmp(w->message, head, strlen(head)))
+            return;
+    }
+    /* the subject may be a slice of the fold (subject + at is in it) */
+    size_t f = subject >= doc->text.fold && subject <= doc->text.fold + doc->text.fold_len
+                   ? (size_t)(subject - doc->text.fold) + at
+                   : 0;
+    size_t u = f < doc->text.fold_len ? doc->text.fold_map[f] : doc->text.utf8_len;
+    PCRE2_UCHAR msg[120];
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    vb_doc_warn(doc, "match-limit", vb_utf8_to_input(&doc->text, u), "%s%s; matching goes on after it",
+                head, (const char *)msg);
+}
+
 int vb_match(vb_document *doc, vb_matcher *m, const char *subject, size_t len,
              size_t start, uint32_t options)
 {
-    int rc;
-    if (m->pat->jit && !(options & PCRE2_ANCHORED))
-        rc = pcre2_jit_match(m->pat->code, (PCRE2_SPTR)subject, len, start, options, m->md, m->mc);
-    else
-        rc = pcre2_match(m->pat->code, (PCRE2_SPTR)subject, len, start, options, m->md, m->mc);
+    int rc = raw_match(m, subject, len, start, options);
     if (rc > 0)
         return rc;
     if (rc == 0)
         return 1;
-    if (rc != PCRE2_ERROR_NOMATCH && doc) {
-        PCRE2_UCHAR msg[120];
-        pcre2_get_error_message(rc, msg, sizeof msg);
-        vb_doc_warn(doc, "match-limit", vb_utf8_to_input(&doc->text, start < doc->text.fold_len ? doc->text.fold_map[start] : doc->text.utf8_len),
-                    "pattern %s (grammar line %d): %s", m->pat->name, m->pat->line, (const char *)msg);
-    }
+    if (rc != PCRE2_ERROR_NOMATCH)
+        warn_limit(doc, m, subject, start, rc);
     return 0;
+}
+
+bool vb_next_match(vb_document *doc, vb_matcher *m, const char *subject, size_t len, size_t *pos,
+                   uint32_t options)
+{
+    /* Positions below `proven` cannot start a match (an anchored attempt
+     * there failed); `window` is how many positions the next walk tries
+     * before an unanchored search again: it doubles, so a limit hit far
+     * from *pos costs a linear walk plus a logarithmic number of
+     * searches. */
+    size_t window = 64;
+    while (*pos <= len) {
+        int rc = raw_match(m, subject, len, *pos, options);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            *pos = len + 1;
+            return false;
+        }
+        if (rc >= 0)
+            break;
+        if (options & PCRE2_ANCHORED) {
+            warn_limit(doc, m, subject, *pos, rc);
+            *pos = len + 1;
+            return false;
+        }
+        /* The limit counts per start position: find the one that hit it,
+         * trying each anchored from *pos; a match found on the way is the
+         * leftmost one. */
+        size_t q = *pos, stop = len - *pos > window ? *pos + window : len;
+        for (; q <= stop; q++) {
+            rc = raw_match(m, subject, len, q, options | PCRE2_ANCHORED);
+            if (rc != PCRE2_ERROR_NOMATCH)
+                break;
+        }
+        if (q <= stop && rc >= 0)
+            break;
+        if (q <= stop) {
+            warn_limit(doc, m, subject, q, rc);
+            *pos = q + 1;
+        } else {
+            *pos = q;
+            window *= 2;
+        }
+    }
+    if (*pos > len)
+        return false;
+    PCRE2_SIZE *ov = vb_ovector(m);
+    /* past the match, and past its start when it is empty (or ends
+     * before it starts, with \K in a lookahead) */
+    *pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    return true;
 }
 
 bool vb_group(vb_matcher *m, const char *name, size_t *start, size_t *end)
@@ -303,7 +382,7 @@ void vb_match_ranges(vb_document *doc, vb_matcher *m, size_t back, vb_fold_range
 {
     const char *fold = doc->text.fold;
     size_t len = doc->text.fold_len;
-    for (size_t pos = 0; pos < len && vb_match(doc, m, fold, len, pos, 0) > 0;) {
+    for (size_t pos = 0, at = 0; vb_next_match(doc, m, fold, len, &pos, 0); at = pos) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ha, hb;
         if (vb_group(m, "mdhead", &ha, &hb) && !md_heading_line(&doc->text, ha)) {
@@ -317,14 +396,13 @@ void vb_match_ranges(vb_document *doc, vb_matcher *m, size_t back, vb_fold_range
         if (back && vb_group(m, "back", &ba, &bb)) {
             /* not before where this scan resumed, so ranges stay apart */
             size_t lo = ba > back ? ba - back : 0;
-            if (lo < pos)
-                lo = pos;
+            if (lo < at)
+                lo = at;
             size_t s = ba;
             while (s > lo && fold[s - 1] != '\n')
                 s--;
             r->start = s;
         }
-        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
     }
 }
 

@@ -40,11 +40,20 @@ typedef struct vb_document vb_document;
  * err (if err_size > 0). */
 vb_grammar *vb_grammar_load_default(char *err, size_t err_size);
 
+/* Limits of a grammar, so that no grammar text can exhaust memory: the
+ * size of the text (a larger file is an error at its line of the limit),
+ * and the size of one define or pattern with its macros expanded (ten
+ * lines of "define m1 {{m0}}{{m0}}" would double it ten times).  The
+ * built-in grammar is under 200 KB, its largest pattern under 12 KB. */
+#define VB_GRAMMAR_MAX_SIZE ((size_t)16 << 20)
+#define VB_GRAMMAR_MAX_EXPANSION ((size_t)64 << 10)
+
 /* Loads a grammar file (format: grammars/README.md).  On failure returns
  * NULL and writes "path:line: what is wrong" into err. */
 vb_grammar *vb_grammar_load_file(const char *path, char *err, size_t err_size);
 
-/* Loads a grammar from memory; `name` is used in error messages. */
+/* Loads a grammar from memory; `name` is used in error messages.  Fails
+ * for a text longer than VB_GRAMMAR_MAX_SIZE. */
 vb_grammar *vb_grammar_load_buffer(const char *name, const char *text, size_t len,
                                    char *err, size_t err_size);
 

@@ -162,6 +162,8 @@ typedef struct {
     char *name;
     vb_lex_entry *entries;
     size_t n;
+    char *file;                 /* where it is defined, for messages */
+    int line;
 } vb_lexicon;
 
 struct vb_grammar {
@@ -181,7 +183,9 @@ struct vb_grammar {
 int vb_grammar_pattern_index(const vb_grammar *g, const char *name);
 const vb_lexicon *vb_grammar_lexicon(const vb_grammar *g, const char *name);
 /* The lexicon a stage cannot run without; NULL with "file:line: missing
- * lexicon 'NAME' (needed by stage STAGE)" in err when the grammar has none. */
+ * lexicon 'NAME' (needed by stage STAGE)" in err when the grammar has none,
+ * or "file:line: lexicon 'NAME' is empty ..." (its own line) when it has
+ * no entry. */
 const vb_lexicon *vb_require_lexicon(const vb_grammar *g, const char *name, const char *stage,
                                      char *err, size_t err_size);
 /* vb_require_lexicon for each of names[0..n) into *out[i]; false at the
@@ -367,12 +371,27 @@ bool vb_matchers_init(vb_matchers *ms, const vb_grammar *g, const char *stage,
                       const char *const *names, char *err, size_t err_size);
 void vb_matchers_fini(vb_matchers *ms);
 
-/* Runs matcher m on subject[0,len) from offset `start`.  Returns the
- * number of captures (>0) on a match, 0 on no match; a PCRE2 limit hit is
- * reported as a warning on doc and counts as no match.  The ovector is
- * m->md's. */
+/* Runs matcher m on subject[0,len) from offset `start`: one test ("does
+ * this line match", "is there a match before X").  Returns the number of
+ * captures (>0) on a match, 0 on no match; a PCRE2 limit hit is reported
+ * as a warning on doc and counts as no match.  The ovector is m->md's.
+ * Loops over the matches use vb_next_match instead. */
 int vb_match(vb_document *doc, vb_matcher *m, const char *subject, size_t len,
              size_t start, uint32_t options);
+/* The next match of m in subject[0,len) at or after *pos; every scan loop
+ * is
+ *     for (size_t pos = a; vb_next_match(doc, m, subj, len, &pos, 0);) {
+ *         PCRE2_SIZE *ov = vb_ovector(m); ...
+ *     }
+ * On a match *pos is where the scan goes on: the match's end, or one past
+ * its start when it is empty (so an empty-matching pattern never loops);
+ * a body may move it further, or back to one past the match's start for
+ * overlapping matches, never before that (the scan must advance).  A PCRE2 limit hit at one
+ * start position warns (match-limit) and skips that position only: the
+ * matches after it are still found.  False when there is no further
+ * match (*pos is then past len). */
+bool vb_next_match(vb_document *doc, vb_matcher *m, const char *subject, size_t len, size_t *pos,
+                   uint32_t options);
 static inline PCRE2_SIZE *vb_ovector(vb_matcher *m) { return pcre2_get_ovector_pointer(m->md); }
 /* Start/end of a named group of the last match, false when unset. */
 bool vb_group(vb_matcher *m, const char *name, size_t *start, size_t *end);

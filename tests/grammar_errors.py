@@ -52,6 +52,12 @@ def small_cases():
          "lexicon l\n  k = v\n", ("grammars/two.vbg", 1), "not closed"),
         ("file-chunk-empty", "@file grammars/one.vbg\n# nothing\n@file grammars/two.vbg\n",
          ("grammars/two.vbg", 1), "no pattern"),
+        # bounds (issue 9, bug 9): a 40-line macro bomb took all memory
+        ("macro-bomb", "define m0 aa\n" + "".join("define m%d {{m%d}}{{m%d}}\n" % (i, i - 1, i - 1)
+                                                 for i in range(1, 40)) + "pattern p {{m39}}\n",
+         17, "'m16' expands to more than 64 KiB"),
+        ("pattern-too-long", "pattern a x\npattern b " + "x" * 70000 + "\n", 2, "longer than 64 KiB"),
+        ("empty-pattern", "pattern a x\npattern b\n", 2, "pattern 'b' is empty"),
     ]
 
 
@@ -77,6 +83,22 @@ def whole_grammar_cases(grammars):
     last_name, last_body = chunks[-1]
     end = (last_name, max(1, len(last_body.split("\n")) - (1 if last_body.endswith("\n") else 0)))
     out = []
+    # a lexicon a stage needs, left empty: an error at its own line
+    for name, lex, where in (("empty-lexicon", "deadlines.recurrence", "deadlines.vbg"),
+                             ("empty-header-lexicon", "header.types", "header.vbg")):
+        text, hit, line = "", False, None
+        for cname, body in chunks:
+            if cname.endswith(where):
+                m = re.search(r"^lexicon %s\n(?:(?!end\n).*\n)*end\n" % re.escape(lex), body, re.M)
+                if m:
+                    body = body[:m.start()] + "lexicon %s\nend\n" % lex + body[m.end():]
+                    line = (cname, body[:m.start()].count("\n") + 1)
+                    hit = True
+            text += "@file %s\n%s%s" % (cname, body, "" if body.endswith("\n") else "\n")
+        if not hit:
+            print("note: %s: lexicon %s not found in grammars/%s; case skipped" % (name, lex, where))
+            continue
+        out.append((name, text, line, "lexicon '%s' is empty" % lex))
     for name, where, old, new, what in (
             ("missing-pattern", "dates.vbg", "\npattern dates.date ", "\npattern dates.datex ", "dates.date"),
             ("missing-lexicon", "deadlines.vbg", "\nlexicon deadlines.recurrence\n", "\nlexicon deadlines.recurrencex\n",

@@ -170,6 +170,62 @@ static void test_file_marks(void)
     vb_grammar_free(g);
 }
 
+/* Bounds: no grammar text can take all memory (issue 9, bug 9). */
+static void test_limits(void)
+{
+    /* a macro doubling itself: "m16" would be 128 KiB */
+    char bomb[2048];
+    size_t n = (size_t)snprintf(bomb, sizeof bomb, "define m0 aa\n");
+    for (int i = 1; i < 40; i++)
+        n += (size_t)snprintf(bomb + n, sizeof bomb - n, "define m%d {{m%d}}{{m%d}}\n", i, i - 1, i - 1);
+    snprintf(bomb + n, sizeof bomb - n, "pattern p {{m39}}\n");
+    CHECK_BAD(bomb, "t.vbg:17: ", "'m16' expands to more than 64 KiB");
+    /* a literal longer than the limit, over continuation lines */
+    size_t big = VB_GRAMMAR_MAX_EXPANSION / 1000 + 2;
+    char *lng = vb_xmalloc(big * 1100 + 64);
+    size_t k = (size_t)snprintf(lng, 64, "pattern p x\n");
+    for (size_t i = 0; i < big; i++) {
+        memcpy(lng + k, "  + ", 4);
+        memset(lng + k + 4, 'a', 1000);
+        lng[k + 1004] = '\n';
+        k += 1005;
+    }
+    lng[k] = 0;
+    CHECK_BAD(lng, "t.vbg:1: ", "'p' is longer than 64 KiB");
+    free(lng);
+    /* a pattern with its text forgotten */
+    CHECK_BAD("pattern a x\npattern b\n", "t.vbg:2: ", "pattern 'b' is empty");
+    CHECK_BAD("define e\npattern a x\npattern b {{e}}\n", "t.vbg:3: ", "pattern 'b' is empty");
+
+    /* the library's own reader stops at the size limit */
+    char err[512] = "";
+    CHECK(vb_grammar_load_file("/dev/zero", err, sizeof err) == NULL);
+    CHECK_CONTAINS(err, "/dev/zero:1: grammar file larger than 16M");
+    size_t over = VB_GRAMMAR_MAX_SIZE + 1;
+    char *huge = vb_xmalloc(over);
+    memset(huge, '#', over);
+    for (size_t i = 99; i < over; i += 100)
+        huge[i] = '\n';
+    CHECK(vb_grammar_load_buffer("h.vbg", huge, over, err, sizeof err) == NULL);
+    /* the limit falls on line 16M / 100 + 1 */
+    char want[64];
+    snprintf(want, sizeof want, "h.vbg:%zu: ", VB_GRAMMAR_MAX_SIZE / 100 + 1);
+    CHECK_CONTAINS(err, want);
+    free(huge);
+
+    /* a lexicon a stage needs must have entries: at its own line */
+    vb_grammar *g = load("pattern a x\n\nlexicon l\nend\nlexicon f\n  k = v\nend\n", err, sizeof err);
+    CHECK(g != NULL);
+    if (g) {
+        CHECK(vb_require_lexicon(g, "l", "teststage", err, sizeof err) == NULL);
+        CHECK_CONTAINS(err, "t.vbg:3: lexicon 'l' is empty (needed by stage teststage)");
+        CHECK(vb_require_lexicon(g, "f", "teststage", err, sizeof err) != NULL);
+        CHECK(vb_require_lexicon(g, "nope", "teststage", err, sizeof err) == NULL);
+        CHECK_CONTAINS(err, "missing lexicon 'nope'");
+    }
+    vb_grammar_free(g);
+}
+
 static void test_files_and_default(void)
 {
     char err[512] = "";
@@ -203,6 +259,7 @@ int main(int argc, char **argv)
     test_good_grammar();
     test_mistakes();
     test_file_marks();
+    test_limits();
     test_files_and_default();
     return check_summary(argv[0]);
 }
