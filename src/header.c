@@ -39,13 +39,15 @@ enum {
     P_PLACE_LOWER,
     P_STAMP,
     P_AUTHORITY_AFTER_BLANK,
+    P_TITLE_BODY_LINE,
+    P_TITLE_YEAR,
 };
 
 static const char *const pattern_names[] = {
     "header.banner",     "header.motto_nation", "header.motto_motto", "header.motto_party",
     "header.number",     "header.date",         "header.vv",          "header.title_stop",
     "header.authority",  "header.body_start",   "header.place_lower", "header.stamp",
-    "header.authority_after_blank", NULL,
+    "header.authority_after_blank", "header.title_body_line", "header.title_year", NULL,
 };
 
 typedef struct {
@@ -1010,6 +1012,29 @@ static bool is_stamp(header_state *st, vb_document *doc, size_t s, size_t e)
     return s < e && upper_at(doc, s) && line_matches(st, doc, P_STAMP, s, e);
 }
 
+/* Specks of the scan around a title line: marks before its first
+ * letter (".__ LÀM VIỆC", ": MỤC TIÊU", ". - THỨ XIV") and a lone mark
+ * after its last word ("LÂM NGHIỆP :", "LAM NGHIEP ."): dropped, so that
+ * they neither stop the title (a rule "___", a label "...:") nor hide
+ * how its line ends.  Marks before a digit or a lower-case letter stay
+ * ("- Căn cứ", "1."). */
+static void strip_specks(vb_document *doc, size_t *s, size_t *e)
+{
+    const vb_text *t = &doc->text;
+    size_t a = *s;
+    while (a < *e && (is_space(t->fold[a]) || strchr(".:_-'`^~|,", t->fold[a])))
+        a++;
+    if (a > *s && a < *e && upper_at(doc, a) && !(t->fold[a] >= '0' && t->fold[a] <= '9'))
+        *s = a;
+    size_t b = *e;
+    while (b > *s + 2 && strchr(".:_'`^~|,", t->fold[b - 1]) && is_space(t->fold[b - 2])) {
+        b -= 2;
+        while (b > *s && is_space(t->fold[b - 1]))
+            b--;
+    }
+    *e = b;
+}
+
 /* Lines after the type line, up to a blank line or a line that cannot
  * belong to the title.  A blank line is crossed when the next line goes
  * on in lower case (documents exported with blank lines between lines). */
@@ -1017,7 +1042,7 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
                        char **text)
 {
     const vb_text *t = &doc->text;
-    size_t i = from, first_s = 0, last_e = 0, lines = 0, blanks = 0;
+    size_t i = from, first_s = 0, last_e = 0, lines = 0, blanks = 0, widest = 0;
     bool have = false, title_upper = false, skipped = false;
     char *joined = NULL;
     while (i < t->fold_len && lines < 6) {
@@ -1033,6 +1058,10 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         }
         size_t cs = s, ce = e;
         trim(t, &cs, &ce);
+        size_t rs = cs, re = ce;
+        strip_specks(doc, &cs, &ce);
+        if (cs != rs || ce != re)
+            skipped = true;
         if (line_matches(st, doc, P_TITLE_STOP, cs, ce) || line_matches(st, doc, P_AUTHORITY, cs, ce))
             break;
         if (is_stamp(st, doc, cs, ce)) {
@@ -1042,7 +1071,9 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         }
         char *orig = vb_clean_fold_range(&doc->arena, t, cs, ce);
         size_t ol = strlen(orig);
-        if (have) {
+        /* "2025", "2021 - 2025": the end of a title wrapped before its year */
+        bool year_line = have && line_matches(st, doc, P_TITLE_YEAR, cs, ce);
+        if (have && !year_line) {
             if (blanks) {
                 /* crossing a blank line: a lower-case continuation, or
                  * capitals going on a title in capitals (OCR puts blank
@@ -1059,17 +1090,35 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
                     break;
             }
             /* a stamp or label line ("Chuyển:"), or a change from a title
-             * in capitals to running text */
-            if (ol && orig[ol - 1] == ':')
-                break;
+             * in capitals to running text; a title in capitals goes on
+             * through a colon that is a speck of the scan ("... NĂM:") */
+            if (ol && orig[ol - 1] == ':') {
+                if (!(title_upper && vb_mostly_upper(orig, ol, 0.8) && ol > 20))
+                    break;
+                orig[--ol] = '\0';
+                skipped = true;
+            }
             if (title_upper && !vb_mostly_upper(orig, ol, 0.5))
                 break;
             if (!title_upper && vb_mostly_upper(orig, ol, 0.9) && ol > 12)
                 break;
+            /* a title in running case that OCR ran into the body (the
+             * blank line under it lost): a capitalised line that opens a
+             * sentence of the body ("Thực hiện", "Căn cứ", "Để"), or one
+             * much longer than the title's lines after a line that ends
+             * on its year ("... năm 2020"; a line ending in a word may
+             * wrap: "thực hiện\nChỉ thị số 52-CT/TW ...") */
+            if (!title_upper && upper_at(doc, cs)) {
+                if (line_matches(st, doc, P_TITLE_BODY_LINE, cs, ce))
+                    break;
+                char prev = t->fold[last_e - 1];
+                if (ce - cs >= 70 && (ce - cs) * 10 >= widest * 16 && prev >= '0' && prev <= '9')
+                    break;
+            }
             char prev = last_e > 0 ? t->fold[last_e - 1] : '\0';
             if (prev == '.' || prev == ';')
                 break;
-        } else {
+        } else if (!have) {
             if (!has_letter(t, cs, ce))
                 break;
             first_s = cs;
@@ -1077,6 +1126,8 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         }
         have = true;
         last_e = ce;
+        if (ce - cs > widest)
+            widest = ce - cs;
         lines++;
         blanks = 0;
         joined = joined ? vb_arena_printf(&doc->arena, "%s %s", joined, orig) : orig;
@@ -1088,7 +1139,7 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         return false;
     *ts = first_s;
     *te = last_e;
-    /* stamp lines left out: the title is its lines, not the range */
+    /* stamp lines or specks left out: the title is its lines, not the range */
     *text = skipped ? joined : NULL;
     return true;
 }
