@@ -617,7 +617,11 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
         return false;
     for (size_t i = s; i < e; i++) {
         char c = t->fold[i];
-        if ((c >= '0' && c <= '9') || c == '/' || c == '(' || c == ')' || c == ';' || c == ':')
+        /* a digit OCR read for a letter inside a word ("Hà N6i") is no
+         * number; one at a word's start or end is ("Khu 6", "17/NQ") */
+        bool in_word = i > s && i + 1 < e && t->fold[i - 1] >= 'a' && t->fold[i - 1] <= 'z' &&
+                       t->fold[i + 1] >= 'a' && t->fold[i + 1] <= 'z';
+        if (((c >= '0' && c <= '9') && !in_word) || c == '/' || c == '(' || c == ')' || c == ';' || c == ':')
             return false;
     }
     char *p = vb_clean_fold_range(&doc->arena, t, s, e);
@@ -710,18 +714,25 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
             ps++;
         bool place = ps < pe && place_ok(st, doc, ps, pe);
         if (!place && ps < pe) {
-            /* a speck of the scan before the place ("tr Giao Thủy, ngày"
-             * where a star stood above it): a first word of two
-             * characters in lower case or with no letter */
-            size_t w = ps;
-            while (w < pe && !is_space(t->fold[w]))
-                w++;
-            if (w - ps <= 2 && w < pe && !upper_at(doc, ps)) {
-                size_t q = w;
+            /* specks of the scan before the place ("tr Giao Thủy, ngày"
+             * where a star stood above it; "0124/KH-UBND n: . _ Đắk Lắk"
+             * on a merged header row): up to four words of two characters
+             * in lower case or with no letter, or a run of marks */
+            size_t q = ps;
+            for (int k = 0; k < 4 && q < pe && !place; k++) {
+                size_t w = q, letters = 0;
+                for (; w < pe && !is_space(t->fold[w]); w++)
+                    letters += t->fold[w] >= 'a' && t->fold[w] <= 'z';
+                if (w >= pe || upper_at(doc, q) || (w - q > 2 && letters))
+                    break;
+                q = w;
                 while (q < pe && is_space(t->fold[q]))
                     q++;
-                if (q < pe && upper_at(doc, q) && place_ok(st, doc, q, pe)) {
-                    ps = q;
+                size_t r = q;
+                while (r < pe && (t->fold[r] == '\'' || t->fold[r] == '"' || t->fold[r] == '`'))
+                    r++;
+                if (r < pe && upper_at(doc, r) && place_ok(st, doc, r, pe)) {
+                    ps = r;
                     place = true;
                 }
             }
