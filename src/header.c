@@ -391,7 +391,8 @@ static bool split_parts(const vb_lexicon *parts, const char *seg, size_t n, char
  * restored (lexicon header.codes; letters of the original such as Đ;
  * parts of issuer codes) and a hyphen OCR lost after the type code put
  * back ("/KHKTDNC" in a Kế hoạch -> "/KH-KTĐNC"). */
-static char *restore_number(header_state *st, vb_document *doc, const number_match *n, const char *type_code)
+static char *restore_number(header_state *st, vb_document *doc, const number_match *n, const char *type_code,
+                            bool type_sure)
 {
     const vb_text *t = &doc->text;
     char buf[256];
@@ -445,6 +446,19 @@ static char *restore_number(header_state *st, vb_document *doc, const number_mat
                     v = vb_lexicon_get(st->codes, seg, len);
                 }
             }
+            free(tc);
+        }
+        /* One letter of the type code misread ("21/CL-TTg" under the type
+         * line CHỈ THỊ): the type line says which code it is.  Not a code
+         * of its own (KT, NC: parts of issuers' codes) and same length. */
+        if (!v && alpha && alpha_seen == 0 && type_code && type_sure && len >= 2 &&
+            !vb_lexicon_get(st->code_types, seg, len) && !vb_lexicon_get(st->code_parts, seg, len)) {
+            char *tc = vb_fold_utf8(type_code, strlen(type_code));
+            size_t tl = strlen(tc), diff = 0;
+            for (size_t k = 0; tl == len && k < len; k++)
+                diff += seg[k] != tc[k];
+            if (tl == len && diff == 1 && (seg[0] == tc[0] || seg[len - 1] == tc[len - 1]))
+                v = type_code;
             free(tc);
         }
         if (!v) {
@@ -1579,7 +1593,7 @@ static void run_text(header_state *st, vb_document *doc)
             h->type_code = vb_arena_strdup(&doc->arena, type_code);
     }
     if (num.ok) {
-        h->number = restore_number(st, doc, &num, type_code);
+        h->number = restore_number(st, doc, &num, type_code, type.ok);
         h->number_span = vb_span_from_fold(t, num.num_s < num.code_s ? num.num_s : num.code_s, num.code_e);
     }
     if (date.ok) {
