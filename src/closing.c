@@ -346,6 +346,9 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
         size_t k = a;
         while (k < e && !(t->fold[k] >= 'a' && t->fold[k] <= 'z'))
             k++;
+        /* a lone lower-case letter: a table rule or speck read as "l" */
+        if (k + 1 == e && e < b && vb_orig_case(t, k) < 0 && is_space(t->fold[e]))
+            k = e;
         if (k == e && e < b) {
             a = e;
             trim(t->fold, &a, &b);

@@ -733,7 +733,16 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
              * on a merged header row): up to four words of two characters
              * in lower case or with no letter, or a run of marks */
             size_t q = ps;
-            for (int k = 0; k < 4 && q < pe && !place; k++) {
+            for (int k = 0; k < 5 && q < pe && !place; k++) {
+                /* a quote stuck to the place ("‘Dak Lak") */
+                size_t r = q;
+                while (r < pe && (t->fold[r] == '\'' || t->fold[r] == '"' || t->fold[r] == '`'))
+                    r++;
+                if (r > ps && r < pe && upper_at(doc, r) && place_ok(st, doc, r, pe)) {
+                    ps = r;
+                    place = true;
+                    break;
+                }
                 size_t w = q, letters = 0;
                 for (; w < pe && !is_space(t->fold[w]); w++)
                     letters += t->fold[w] >= 'a' && t->fold[w] <= 'z';
@@ -742,13 +751,6 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
                 q = w;
                 while (q < pe && is_space(t->fold[q]))
                     q++;
-                size_t r = q;
-                while (r < pe && (t->fold[r] == '\'' || t->fold[r] == '"' || t->fold[r] == '`'))
-                    r++;
-                if (r < pe && upper_at(doc, r) && place_ok(st, doc, r, pe)) {
-                    ps = r;
-                    place = true;
-                }
             }
         }
         if (!place && ps < pe && line_end(t, pe) - ls >= LONG_LINE) {
