@@ -52,7 +52,7 @@ static const char *const pattern_names[] = {
 
 typedef struct {
     vb_matchers ms;
-    const vb_lexicon *types, *type_codes, *code_types, *codes, *code_parts;
+    const vb_lexicon *types, *type_codes, *code_types, *codes, *code_parts, *places;
 } header_state;
 
 /* How far the header may reach from its first anchor. */
@@ -74,9 +74,9 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
         return NULL;
     }
     static const char *const lex[] = {"header.types", "header.type_codes", "header.code_types",
-                                      "header.codes", "header.code_parts"};
+                                      "header.codes", "header.code_parts", "header.places"};
     const vb_lexicon **const dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
-                                      &st->code_parts};
+                                      &st->code_parts, &st->places};
     if (!vb_require_lexicons(g, "header", lex, dst, sizeof lex / sizeof lex[0], err, err_size)) {
         vb_matchers_fini(&st->ms);
         free(st);
@@ -654,8 +654,8 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
             a++;
         if (b > a) {
             vb_word_shape sh = vb_word_shape_of(w + a, b - a);
-            /* OCR junk inside a capitalised word ("H@i Noi") */
-            if (sh == VB_WORD_MIXED_CHARS && w[a] >= 'A' && w[a] <= 'Z')
+            /* OCR junk inside a capitalised word ("H@i Noi"), "$" for S */
+            if (sh == VB_WORD_MIXED_CHARS && ((w[a] >= 'A' && w[a] <= 'Z') || (w[a] == '$' && b - a > 1)))
                 sh = VB_WORD_CAPITALISED;
             if (sh != VB_WORD_CAPITALISED && sh != VB_WORD_UPPER && sh != VB_WORD_MIXED_CASE) {
                 char *f = vb_fold_utf8(w + a, b - a);
@@ -669,6 +669,46 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
         w += n;
     }
     return words > 0 && words <= 7;
+}
+
+/* A place OCR damaged inside its words: "$" read for a word's S ("$a
+ * Đéc"), and a place with a digit or a mark inside a word ("Ha N6i", "Ha
+ * NG@i") within a few edits of a province or city of header.places is
+ * written as the lexicon has it.  A clean place is returned as it is. */
+static char *repair_place(header_state *st, vb_document *doc, char *place)
+{
+    size_t n = strlen(place);
+    bool damaged = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = place[i];
+        bool word_start = i == 0 || place[i - 1] == ' ';
+        if (c == '$' && word_start && i + 1 < n && place[i + 1] >= 'a' && place[i + 1] <= 'z') {
+            place[i] = 'S';
+            damaged = true;
+        } else if (!word_start && i + 1 < n && place[i + 1] != ' ' &&
+                   ((c >= '0' && c <= '9') || c == '@' || c == '&' || c == '$')) {
+            damaged = true;
+        }
+    }
+    if (!damaged)
+        return place;
+    char *f = vb_fold_utf8(place, n);
+    size_t fl = strlen(f), cap = fl / 3 < 2 ? fl / 3 : 2, bestd = cap + 1;
+    const char *best = NULL;
+    bool tie = false;
+    for (size_t i = 0; fl >= 5 && i < st->places->n; i++) {
+        const char *k = st->places->entries[i].key;
+        size_t d = vb_edit_distance_within(f, fl, k, strlen(k), cap);
+        if (d < bestd) {
+            bestd = d;
+            best = st->places->entries[i].value;
+            tie = false;
+        } else if (d == bestd && best) {
+            tie = true;
+        }
+    }
+    free(f);
+    return best && !tie ? vb_arena_strdup(&doc->arena, best) : place;
 }
 
 /* The line above the one at ls goes on into it: it ends in a lower-case
@@ -1603,7 +1643,7 @@ static void run_text(header_state *st, vb_document *doc)
         h->date.text = vb_clean_fold_range(&doc->arena, t, date.start, date.end);
         h->date.span = vb_span_from_fold(t, date.start, date.end);
         if (date.place_s < date.place_e)
-            h->place = vb_clean_fold_range(&doc->arena, t, date.place_s, date.place_e);
+            h->place = repair_place(st, doc, vb_clean_fold_range(&doc->arena, t, date.place_s, date.place_e));
     }
     if (title) {
         h->title = title_text ? title_text : vb_clean_fold_range(&doc->arena, t, title_s, title_e);
