@@ -346,6 +346,9 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
         size_t k = a;
         while (k < e && !(t->fold[k] >= 'a' && t->fold[k] <= 'z'))
             k++;
+        /* a lone lower-case letter: a table rule or speck read as "l" */
+        if (k + 1 == e && e < b && vb_orig_case(t, k) < 0 && is_space(t->fold[e]))
+            k = e;
         if (k == e && e < b) {
             a = e;
             trim(t->fold, &a, &b);
@@ -635,6 +638,7 @@ typedef struct {
     char *name;                 /* first name after a capacity or title */
     char *fallback;             /* last name-shaped segment */
     VB_VEC(char *) capacity;
+    size_t nrecipient_lines;    /* bullet lines read as recipients so far */
 } block;
 
 static void segment(block *B, size_t a, size_t b, bool right);
@@ -747,6 +751,30 @@ static bool bold_open(const vb_text *t, size_t a, size_t b)
     return marks % 2 == 1;
 }
 
+/* Where a signer's title in capitals ends a recipient's line fold[a,b)
+ * (the right column read onto the same row by OCR): the start of the
+ * title, or b.  The recipient before it must have running text. */
+static size_t title_tail(block *B, size_t a, size_t b)
+{
+    const vb_text *t = &B->doc->text;
+    size_t e = b;
+    while (e > a && (t->fold[e - 1] == ';' || t->fold[e - 1] == ',' || is_space(t->fold[e - 1])))
+        e--;
+    word w[24];
+    size_t n = split_words(t, a, e, w, 24);
+    if (n < 3 || n > 24)
+        return b;
+    for (size_t i = 2; i < n; i++) {
+        size_t kl = title_prefix(B->S, t->fold, w[i].a, e, NULL);
+        if (kl != e - w[i].a || !upper_run(t, w[i].a, e, 0.9))
+            continue;
+        size_t up, lo;
+        vb_case_counts(t, t->fold, a, w[i].a, &up, &lo);
+        return lo >= 3 ? w[i].a : b;
+    }
+    return b;
+}
+
 static void name_found(block *B, size_t na, size_t nb)
 {
     char *s = vb_clean_fold_range(&B->doc->arena, &B->doc->text, na, nb);
@@ -828,7 +856,25 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
                         break;
                     }
         } else if (B->mode == 1 && !right) {
-            add_recipient(B, be, re);
+            /* two columns read row by row (OCR): the signer's title at the
+             * end of a recipient's line ("- Ban Thi đua - Khen thưởng
+             * Trung ương PHÓ CHỦ TỊCH"), or the signer's name as the next
+             * "recipient" of a line cut at "; -" ("- Thường trực Đảng
+             * ủy; - Lan Thị Vân") */
+            size_t cut = title_tail(B, be, re);
+            size_t na, nb;
+            if (cut < re) {
+                add_recipient(B, be, cut);
+                B->open_recipient = true;
+                B->title = vb_clean_fold_range(&doc->arena, t, cut, re);
+                B->sig_seen = true;
+            } else if (B->sig_seen && B->title && !B->name && !semi && B->nrecipient_lines &&
+                       is_name(doc, S, be, re, false, true, &na, &nb)) {
+                name_found(B, na, nb);
+            } else {
+                add_recipient(B, be, re);
+            }
+            B->nrecipient_lines++;
         }
         *rightp = true;
         return re;
@@ -934,8 +980,12 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
     }
     const char *fz;
     if (is_title(S, t, a, b, &fz)) {
+        /* specks of the scan before it ("; CHỦ TỊCH") are no part of it */
+        size_t ta = a;
+        while (ta < b && !is_alpha(f[ta]))
+            ta++;
         B->title = fz ? vb_upper_utf8(&doc->arena, fz, strlen(fz))
-                      : vb_clean_fold_range(&doc->arena, t, a, b);
+                      : vb_clean_fold_range(&doc->arena, t, ta, b);
         B->title_open = f[b - 1] == ',';
         B->sig_seen = true;
         return b;
@@ -990,6 +1040,16 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
         vb_orig_case(t, a) <= 0) {
         char **last = &doc->closing.recipients.v[doc->closing.recipients.n - 1];
         size_t e = b;
+        /* its end, then the right column read onto the same row ("(b/c);
+         * Đào Mỹ"): what follows the ";" is read on its own */
+        const char *semi = memchr(f + a, ';', b - a);
+        if (semi && (size_t)(semi - f) + 1 < b) {
+            e = (size_t)(semi - f);
+            *last = vb_arena_printf(&doc->arena, "%s %s", *last, vb_clean_fold_range(&doc->arena, t, a, e));
+            B->open_recipient = false;
+            *rightp = true;
+            return e + 1;
+        }
         while (e > a && (f[e - 1] == ';' || f[e - 1] == '.'))
             e--;
         *last = vb_arena_printf(&doc->arena, "%s %s", *last,

@@ -39,18 +39,20 @@ enum {
     P_PLACE_LOWER,
     P_STAMP,
     P_AUTHORITY_AFTER_BLANK,
+    P_TITLE_BODY_LINE,
+    P_TITLE_YEAR,
 };
 
 static const char *const pattern_names[] = {
     "header.banner",     "header.motto_nation", "header.motto_motto", "header.motto_party",
     "header.number",     "header.date",         "header.vv",          "header.title_stop",
     "header.authority",  "header.body_start",   "header.place_lower", "header.stamp",
-    "header.authority_after_blank", NULL,
+    "header.authority_after_blank", "header.title_body_line", "header.title_year", NULL,
 };
 
 typedef struct {
     vb_matchers ms;
-    const vb_lexicon *types, *type_codes, *code_types, *codes, *code_parts;
+    const vb_lexicon *types, *type_codes, *code_types, *codes, *code_parts, *places;
 } header_state;
 
 /* How far the header may reach from its first anchor. */
@@ -72,9 +74,9 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
         return NULL;
     }
     static const char *const lex[] = {"header.types", "header.type_codes", "header.code_types",
-                                      "header.codes", "header.code_parts"};
+                                      "header.codes", "header.code_parts", "header.places"};
     const vb_lexicon **const dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
-                                      &st->code_parts};
+                                      &st->code_parts, &st->places};
     if (!vb_require_lexicons(g, "header", lex, dst, sizeof lex / sizeof lex[0], err, err_size)) {
         vb_matchers_fini(&st->ms);
         free(st);
@@ -382,7 +384,8 @@ static bool split_parts(const vb_lexicon *parts, const char *seg, size_t n, char
  * restored (lexicon header.codes; letters of the original such as Đ;
  * parts of issuer codes) and a hyphen OCR lost after the type code put
  * back ("/KHKTDNC" in a Kế hoạch -> "/KH-KTĐNC"). */
-static char *restore_number(header_state *st, vb_document *doc, const number_match *n, const char *type_code)
+static char *restore_number(header_state *st, vb_document *doc, const number_match *n, const char *type_code,
+                            bool type_sure)
 {
     const vb_text *t = &doc->text;
     char buf[256];
@@ -436,6 +439,19 @@ static char *restore_number(header_state *st, vb_document *doc, const number_mat
                     v = vb_lexicon_get(st->codes, seg, len);
                 }
             }
+            free(tc);
+        }
+        /* One letter of the type code misread ("21/CL-TTg" under the type
+         * line CHỈ THỊ): the type line says which code it is.  Not a code
+         * of its own (KT, NC: parts of issuers' codes) and same length. */
+        if (!v && alpha && alpha_seen == 0 && type_code && type_sure && len >= 2 &&
+            !vb_lexicon_get(st->code_types, seg, len) && !vb_lexicon_get(st->code_parts, seg, len)) {
+            char *tc = vb_fold_utf8(type_code, strlen(type_code));
+            size_t tl = strlen(tc), diff = 0;
+            for (size_t k = 0; tl == len && k < len; k++)
+                diff += seg[k] != tc[k];
+            if (tl == len && diff == 1 && (seg[0] == tc[0] || seg[len - 1] == tc[len - 1]))
+                v = type_code;
             free(tc);
         }
         if (!v) {
@@ -608,7 +624,11 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
         return false;
     for (size_t i = s; i < e; i++) {
         char c = t->fold[i];
-        if ((c >= '0' && c <= '9') || c == '/' || c == '(' || c == ')' || c == ';' || c == ':')
+        /* a digit OCR read for a letter inside a word ("Hà N6i") is no
+         * number; one at a word's start or end is ("Khu 6", "17/NQ") */
+        bool in_word = i > s && i + 1 < e && t->fold[i - 1] >= 'a' && t->fold[i - 1] <= 'z' &&
+                       t->fold[i + 1] >= 'a' && t->fold[i + 1] <= 'z';
+        if (((c >= '0' && c <= '9') && !in_word) || c == '/' || c == '(' || c == ')' || c == ';' || c == ':')
             return false;
     }
     char *p = vb_clean_fold_range(&doc->arena, t, s, e);
@@ -627,8 +647,8 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
             a++;
         if (b > a) {
             vb_word_shape sh = vb_word_shape_of(w + a, b - a);
-            /* OCR junk inside a capitalised word ("H@i Noi") */
-            if (sh == VB_WORD_MIXED_CHARS && w[a] >= 'A' && w[a] <= 'Z')
+            /* OCR junk inside a capitalised word ("H@i Noi"), "$" for S */
+            if (sh == VB_WORD_MIXED_CHARS && ((w[a] >= 'A' && w[a] <= 'Z') || (w[a] == '$' && b - a > 1)))
                 sh = VB_WORD_CAPITALISED;
             if (sh != VB_WORD_CAPITALISED && sh != VB_WORD_UPPER && sh != VB_WORD_MIXED_CASE) {
                 char *f = vb_fold_utf8(w + a, b - a);
@@ -642,6 +662,46 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
         w += n;
     }
     return words > 0 && words <= 7;
+}
+
+/* A place OCR damaged inside its words: "$" read for a word's S ("$a
+ * Đéc"), and a place with a digit or a mark inside a word ("Ha N6i", "Ha
+ * NG@i") within a few edits of a province or city of header.places is
+ * written as the lexicon has it.  A clean place is returned as it is. */
+static char *repair_place(header_state *st, vb_document *doc, char *place)
+{
+    size_t n = strlen(place);
+    bool damaged = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = place[i];
+        bool word_start = i == 0 || place[i - 1] == ' ';
+        if (c == '$' && word_start && i + 1 < n && place[i + 1] >= 'a' && place[i + 1] <= 'z') {
+            place[i] = 'S';
+            damaged = true;
+        } else if (!word_start && i + 1 < n && place[i + 1] != ' ' &&
+                   ((c >= '0' && c <= '9') || c == '@' || c == '&' || c == '$')) {
+            damaged = true;
+        }
+    }
+    if (!damaged)
+        return place;
+    char *f = vb_fold_utf8(place, n);
+    size_t fl = strlen(f), cap = fl / 3 < 2 ? fl / 3 : 2, bestd = cap + 1;
+    const char *best = NULL;
+    bool tie = false;
+    for (size_t i = 0; fl >= 5 && i < st->places->n; i++) {
+        const char *k = st->places->entries[i].key;
+        size_t d = vb_edit_distance_within(f, fl, k, strlen(k), cap);
+        if (d < bestd) {
+            bestd = d;
+            best = st->places->entries[i].value;
+            tie = false;
+        } else if (d == bestd && best) {
+            tie = true;
+        }
+    }
+    free(f);
+    return best && !tie ? vb_arena_strdup(&doc->arena, best) : place;
 }
 
 /* The line above the one at ls goes on into it: it ends in a lower-case
@@ -700,20 +760,29 @@ static date_match find_date(header_state *st, vb_document *doc, size_t from, siz
             ps++;
         bool place = ps < pe && place_ok(st, doc, ps, pe);
         if (!place && ps < pe) {
-            /* a speck of the scan before the place ("tr Giao Thủy, ngày"
-             * where a star stood above it): a first word of two
-             * characters in lower case or with no letter */
-            size_t w = ps;
-            while (w < pe && !is_space(t->fold[w]))
-                w++;
-            if (w - ps <= 2 && w < pe && !upper_at(doc, ps)) {
-                size_t q = w;
+            /* specks of the scan before the place ("tr Giao Thủy, ngày"
+             * where a star stood above it; "0124/KH-UBND n: . _ Đắk Lắk"
+             * on a merged header row): up to four words of two characters
+             * in lower case or with no letter, or a run of marks */
+            size_t q = ps;
+            for (int k = 0; k < 5 && q < pe && !place; k++) {
+                /* a quote stuck to the place ("‘Dak Lak") */
+                size_t r = q;
+                while (r < pe && (t->fold[r] == '\'' || t->fold[r] == '"' || t->fold[r] == '`'))
+                    r++;
+                if (r > ps && r < pe && upper_at(doc, r) && place_ok(st, doc, r, pe)) {
+                    ps = r;
+                    place = true;
+                    break;
+                }
+                size_t w = q, letters = 0;
+                for (; w < pe && !is_space(t->fold[w]); w++)
+                    letters += t->fold[w] >= 'a' && t->fold[w] <= 'z';
+                if (w >= pe || upper_at(doc, q) || (w - q > 2 && letters))
+                    break;
+                q = w;
                 while (q < pe && is_space(t->fold[q]))
                     q++;
-                if (q < pe && upper_at(doc, q) && place_ok(st, doc, q, pe)) {
-                    ps = q;
-                    place = true;
-                }
             }
         }
         if (!place && ps < pe && line_end(t, pe) - ls >= LONG_LINE) {
@@ -1002,6 +1071,29 @@ static bool is_stamp(header_state *st, vb_document *doc, size_t s, size_t e)
     return s < e && upper_at(doc, s) && line_matches(st, doc, P_STAMP, s, e);
 }
 
+/* Specks of the scan around a title line: marks before its first
+ * letter (".__ LÀM VIỆC", ": MỤC TIÊU", ". - THỨ XIV") and a lone mark
+ * after its last word ("LÂM NGHIỆP :", "LAM NGHIEP ."): dropped, so that
+ * they neither stop the title (a rule "___", a label "...:") nor hide
+ * how its line ends.  Marks before a digit or a lower-case letter stay
+ * ("- Căn cứ", "1."). */
+static void strip_specks(vb_document *doc, size_t *s, size_t *e)
+{
+    const vb_text *t = &doc->text;
+    size_t a = *s;
+    while (a < *e && (is_space(t->fold[a]) || strchr(".:_-'`^~|,", t->fold[a])))
+        a++;
+    if (a > *s && a < *e && upper_at(doc, a) && !(t->fold[a] >= '0' && t->fold[a] <= '9'))
+        *s = a;
+    size_t b = *e;
+    while (b > *s + 2 && strchr(".:_'`^~|,", t->fold[b - 1]) && is_space(t->fold[b - 2])) {
+        b -= 2;
+        while (b > *s && is_space(t->fold[b - 1]))
+            b--;
+    }
+    *e = b;
+}
+
 /* Lines after the type line, up to a blank line or a line that cannot
  * belong to the title.  A blank line is crossed when the next line goes
  * on in lower case (documents exported with blank lines between lines). */
@@ -1009,7 +1101,7 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
                        char **text)
 {
     const vb_text *t = &doc->text;
-    size_t i = from, first_s = 0, last_e = 0, lines = 0, blanks = 0;
+    size_t i = from, first_s = 0, last_e = 0, lines = 0, blanks = 0, widest = 0;
     bool have = false, title_upper = false, skipped = false;
     char *joined = NULL;
     while (i < t->fold_len && lines < 6) {
@@ -1025,6 +1117,10 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         }
         size_t cs = s, ce = e;
         trim(t, &cs, &ce);
+        size_t rs = cs, re = ce;
+        strip_specks(doc, &cs, &ce);
+        if (cs != rs || ce != re)
+            skipped = true;
         if (line_matches(st, doc, P_TITLE_STOP, cs, ce) || line_matches(st, doc, P_AUTHORITY, cs, ce))
             break;
         if (is_stamp(st, doc, cs, ce)) {
@@ -1034,7 +1130,9 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         }
         char *orig = vb_clean_fold_range(&doc->arena, t, cs, ce);
         size_t ol = strlen(orig);
-        if (have) {
+        /* "2025", "2021 - 2025": the end of a title wrapped before its year */
+        bool year_line = have && line_matches(st, doc, P_TITLE_YEAR, cs, ce);
+        if (have && !year_line) {
             if (blanks) {
                 /* crossing a blank line: a lower-case continuation, or
                  * capitals going on a title in capitals (OCR puts blank
@@ -1051,17 +1149,35 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
                     break;
             }
             /* a stamp or label line ("Chuyển:"), or a change from a title
-             * in capitals to running text */
-            if (ol && orig[ol - 1] == ':')
-                break;
+             * in capitals to running text; a title in capitals goes on
+             * through a colon that is a speck of the scan ("... NĂM:") */
+            if (ol && orig[ol - 1] == ':') {
+                if (!(title_upper && vb_mostly_upper(orig, ol, 0.8) && ol > 20))
+                    break;
+                orig[--ol] = '\0';
+                skipped = true;
+            }
             if (title_upper && !vb_mostly_upper(orig, ol, 0.5))
                 break;
             if (!title_upper && vb_mostly_upper(orig, ol, 0.9) && ol > 12)
                 break;
+            /* a title in running case that OCR ran into the body (the
+             * blank line under it lost): a capitalised line that opens a
+             * sentence of the body ("Thực hiện", "Căn cứ", "Để"), or one
+             * much longer than the title's lines after a line that ends
+             * on its year ("... năm 2020"; a line ending in a word may
+             * wrap: "thực hiện\nChỉ thị số 52-CT/TW ...") */
+            if (!title_upper && upper_at(doc, cs)) {
+                if (line_matches(st, doc, P_TITLE_BODY_LINE, cs, ce))
+                    break;
+                char prev = t->fold[last_e - 1];
+                if (ce - cs >= 70 && (ce - cs) * 10 >= widest * 16 && prev >= '0' && prev <= '9')
+                    break;
+            }
             char prev = last_e > 0 ? t->fold[last_e - 1] : '\0';
             if (prev == '.' || prev == ';')
                 break;
-        } else {
+        } else if (!have) {
             if (!has_letter(t, cs, ce))
                 break;
             first_s = cs;
@@ -1069,6 +1185,8 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         }
         have = true;
         last_e = ce;
+        if (ce - cs > widest)
+            widest = ce - cs;
         lines++;
         blanks = 0;
         joined = joined ? vb_arena_printf(&doc->arena, "%s %s", joined, orig) : orig;
@@ -1080,7 +1198,7 @@ static bool find_title(header_state *st, vb_document *doc, size_t from, size_t *
         return false;
     *ts = first_s;
     *te = last_e;
-    /* stamp lines left out: the title is its lines, not the range */
+    /* stamp lines or specks left out: the title is its lines, not the range */
     *text = skipped ? joined : NULL;
     return true;
 }
@@ -1509,7 +1627,7 @@ static void run_text(header_state *st, vb_document *doc)
             h->type_code = vb_arena_strdup(&doc->arena, type_code);
     }
     if (num.ok) {
-        h->number = restore_number(st, doc, &num, type_code);
+        h->number = restore_number(st, doc, &num, type_code, type.ok);
         h->number_span = vb_span_from_fold(t, num.num_s < num.code_s ? num.num_s : num.code_s, num.code_e);
     }
     if (date.ok) {
@@ -1517,7 +1635,7 @@ static void run_text(header_state *st, vb_document *doc)
         h->date.text = vb_clean_fold_range(&doc->arena, t, date.start, date.end);
         h->date.span = vb_span_from_fold(t, date.start, date.end);
         if (date.place_s < date.place_e)
-            h->place = vb_clean_fold_range(&doc->arena, t, date.place_s, date.place_e);
+            h->place = repair_place(st, doc, vb_clean_fold_range(&doc->arena, t, date.place_s, date.place_e));
     }
     if (title) {
         h->title = title_text ? title_text : vb_clean_fold_range(&doc->arena, t, title_s, title_e);
