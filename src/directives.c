@@ -942,9 +942,16 @@ static size_t cut_at_lower_and(const vb_text *t, size_t a, size_t b)
  * "và" ("Chỉ thị số 31-CT/TU ngày 06/6/2023, Kế hoạch số ..."). */
 static bool list_joint(const char *f, size_t a, size_t b)
 {
+    char last = 0;      /* the last mark before i */
     for (size_t i = a; i < b; i++) {
-        if (is_space(f[i]) || f[i] == ',')
+        if (is_space(f[i]))
             continue;
+        /* a full stop after a comma is an OCR speck (", ."), no end */
+        if (f[i] == ',' || (f[i] == '.' && last == ',')) {
+            last = f[i];
+            continue;
+        }
+        last = f[i];
         if (f[i] == 'v' && i + 1 < b && f[i + 1] == 'a' && (i == a || !isalpha((unsigned char)f[i - 1])) &&
             (i + 2 == b || !isalpha((unsigned char)f[i + 2]))) {
             i++;
