@@ -58,7 +58,7 @@ static const char *const pattern_names[] = {
 typedef struct {
     vb_matchers ms;
     const vb_lexicon *types, *type_codes, *code_types, *codes, *ocr_letters, *letters;
-    const vb_lexicon *ocr_digits, *slashes, *issuer_types, *ocr_capitals;
+    const vb_lexicon *ocr_digits, *slashes, *issuer_types, *ocr_capitals, *register_digits;
 } directives_state;
 
 
@@ -86,10 +86,12 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
                                       "directives.code_types", "directives.codes",
                                       "directives.ocr_letters", "directives.letters",
                                       "directives.ocr_digits", "directives.slashes",
-                                      "directives.issuer_types", "directives.ocr_capitals"};
+                                      "directives.issuer_types", "directives.ocr_capitals",
+                                      "directives.register_digits"};
     const vb_lexicon **const dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
                                       &st->ocr_letters, &st->letters, &st->ocr_digits,
-                                      &st->slashes, &st->issuer_types, &st->ocr_capitals};
+                                      &st->slashes, &st->issuer_types, &st->ocr_capitals,
+                                      &st->register_digits};
     if (!vb_require_lexicons(g, "directives", lex, dst, sizeof lex / sizeof lex[0], err, err_size)) {
         vb_matchers_fini(&st->ms);
         free(st);
@@ -593,9 +595,17 @@ static char *register_text(directives_state *st, vb_document *doc, size_t num_s,
         char *orig = vb_clean_fold_range(&doc->arena, &doc->text, num_s, num_e);
         return vb_upper_utf8(&doc->arena, orig, strlen(orig));
     }
-    for (; i < num_e; i++)
-        if (f[i] != ' ')
+    for (; i < num_e; i++) {
+        /* a digit OCR read as a letter, last before a hyphen ("0S-CT/TW":
+         * the grammar allows it only there, after "số") */
+        const char *dg = i > num_s && i + 1 == num_e && f[num_e] == '-' &&
+                                 f[i - 1] >= '0' && f[i - 1] <= '9'
+                             ? vb_lexicon_get(st->register_digits, f + i, 1) : NULL;
+        if (dg)
+            r[o++] = dg[0];
+        else if (f[i] != ' ')
             r[o++] = f[i];
+    }
     r[o] = 0;
     return r;
 }
