@@ -58,7 +58,7 @@ static const char *const pattern_names[] = {
 typedef struct {
     vb_matchers ms;
     const vb_lexicon *types, *type_codes, *code_types, *codes, *ocr_letters, *letters;
-    const vb_lexicon *ocr_digits, *slashes, *issuer_types;
+    const vb_lexicon *ocr_digits, *slashes, *issuer_types, *ocr_capitals, *register_digits;
 } directives_state;
 
 
@@ -86,10 +86,12 @@ static void *init(const vb_grammar *g, char *err, size_t err_size)
                                       "directives.code_types", "directives.codes",
                                       "directives.ocr_letters", "directives.letters",
                                       "directives.ocr_digits", "directives.slashes",
-                                      "directives.issuer_types"};
+                                      "directives.issuer_types", "directives.ocr_capitals",
+                                      "directives.register_digits"};
     const vb_lexicon **const dst[] = {&st->types, &st->type_codes, &st->code_types, &st->codes,
                                       &st->ocr_letters, &st->letters, &st->ocr_digits,
-                                      &st->slashes, &st->issuer_types};
+                                      &st->slashes, &st->issuer_types, &st->ocr_capitals,
+                                      &st->register_digits};
     if (!vb_require_lexicons(g, "directives", lex, dst, sizeof lex / sizeof lex[0], err, err_size)) {
         vb_matchers_fini(&st->ms);
         free(st);
@@ -189,7 +191,7 @@ static const char *type_of_mark(const directives_state *st, vb_matcher *m)
 }
 
 /* Calls fn on every spelling of folded segment s[0,n) that the OCR letter
- * substitutions of directives.ocr_letters give (every subset of the
+ * substitutions of directives.ocr_letters and directives.ocr_capitals give (every subset of the
  * substitutable positions, at most 2^6), the segment itself first; stops
  * at the first non-NULL answer. */
 static const char *each_ocr_variant(const directives_state *st, const char *s, size_t n,
@@ -204,6 +206,8 @@ static const char *each_ocr_variant(const directives_state *st, const char *s, s
     size_t k = 0;
     for (size_t i = 0; i < n && k < 6; i++) {
         const char *r = vb_lexicon_get(st->ocr_letters, s + i, 1);
+        if (!r)
+            r = vb_lexicon_get(st->ocr_capitals, s + i, 1);
         if (r) {
             char *fr = vb_fold_utf8(r, strlen(r));
             if (strlen(fr) == 1) {
@@ -237,6 +241,34 @@ static const char *lexicon_fn(const void *lx, const char *s, size_t n)
 static const char *lookup_code(const directives_state *st, const char *s, size_t n)
 {
     return each_ocr_variant(st, s, n, lexicon_fn, st->codes);
+}
+
+/* Calls fn on folded segment s[0,n) with one character that OCR may have
+ * added left out, each place in turn ("QĐĐ", "TTEG", "CT1"); stops at the
+ * first non-NULL answer.  Only for segments of three
+ * characters or more: the reading keeps two at least. */
+static const char *each_deletion(const char *s, size_t n,
+                                 const char *(*fn)(const void *, const char *, size_t),
+                                 const void *arg)
+{
+    char buf[17];
+    if (n < 3 || n > 16)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        /* what OCR adds: a digit or mark, a letter read twice, a vowel
+         * inside (codes are initials, mostly consonants: "ĐCKS" is no
+         * "ĐCS" with a K added) */
+        bool added = (s[i] < 'a' || s[i] > 'z') || (i > 0 && s[i - 1] == s[i]) ||
+                     (i > 0 && strchr("aeiouy", s[i]));
+        if (!added)
+            continue;
+        memcpy(buf, s, i);
+        memcpy(buf + i, s + i + 1, n - i - 1);
+        const char *v = fn(arg, buf, n - 1);
+        if (v)
+            return v;
+    }
+    return NULL;
 }
 
 static const char *equal_fn(const void *folded, const char *s, size_t n)
@@ -431,6 +463,11 @@ static const char *restore_seg(directives_state *st, vb_document *doc, const seg
     const char *v = lookup_code(st, f, n);
     if (v)
         return v;
+    /* a known code of three letters or more with one character OCR added
+     * ("TTEG" for TTg), in a code written in capitals */
+    if (n >= 4 && !g->lookalike && upper_in_input(doc, g->s, g->e) &&
+        (v = each_deletion(f, n, lexicon_fn, st->codes)))
+        return v;
     if (g->lookalike)
         return vb_upper_utf8(&doc->arena, g->text, strlen(g->text));
     /* a lower-case OCR letter among capitals ("HCTb") is the letter
@@ -507,14 +544,24 @@ static size_t repair_term_code(directives_state *st, vb_document *doc, seg *g, s
 {
     vb_matcher *m = &st->ms.m[P_TERM_CODE];
     const char *f = doc->text.fold;
-    size_t ts, te;
-    if (match_at(doc, m, f, code_e, g[i].s) <= 0 || !vb_group(m, "term", &ts, &te))
+    size_t ts, te, t2s, t2e;
+    if (match_at(doc, m, f, code_e, g[i].s) <= 0)
         return n;
     size_t me = vb_ovector(m)[1];
     char digits[8];
-    if (ts < g[i].s || ts - g[i].s + 8 > sizeof g[i].fixed ||
-        !read_ocr_digits(st, f + ts, te - ts, digits, sizeof digits))
+    if (vb_group(m, "term", &ts, &te)) {
+        if (ts < g[i].s || ts - g[i].s + 8 > sizeof g[i].fixed ||
+            !read_ocr_digits(st, f + ts, te - ts, digits, sizeof digits))
+            return n;
+    } else if (vb_group(m, "t1", &ts, &te) && vb_group(m, "t2", &t2s, &t2e)) {
+        /* each digit read twice: the first and the last are the term */
+        if (ts < g[i].s || ts - g[i].s + 8 > sizeof g[i].fixed ||
+            !read_ocr_digits(st, f + ts, te - ts, digits, sizeof digits) ||
+            !read_ocr_digits(st, f + t2s, t2e - t2s, digits + 1, sizeof digits - 1))
+            return n;
+    } else {
         return n;
+    }
     size_t l = 0;
     for (size_t j = g[i].s; j < ts; j++)
         if (f[j] != ' ')
@@ -548,9 +595,17 @@ static char *register_text(directives_state *st, vb_document *doc, size_t num_s,
         char *orig = vb_clean_fold_range(&doc->arena, &doc->text, num_s, num_e);
         return vb_upper_utf8(&doc->arena, orig, strlen(orig));
     }
-    for (; i < num_e; i++)
-        if (f[i] != ' ')
+    for (; i < num_e; i++) {
+        /* a digit OCR read as a letter, last before a hyphen ("0S-CT/TW":
+         * the grammar allows it only there, after "số") */
+        const char *dg = i > num_s && i + 1 == num_e && f[num_e] == '-' &&
+                                 f[i - 1] >= '0' && f[i - 1] <= '9'
+                             ? vb_lexicon_get(st->register_digits, f + i, 1) : NULL;
+        if (dg)
+            r[o++] = dg[0];
+        else if (f[i] != ' ')
             r[o++] = f[i];
+    }
     r[o] = 0;
     return r;
 }
@@ -624,6 +679,17 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
      * has a digit and no small letter ("05/KH-BCA-" / "V01", not "A. MỤC
      * ĐÍCH") */
     for (size_t i = 0; i < n; i++) {
+        /* a word in small letters glued by a hyphen to a code in capitals
+         * ("34-KL/TW-ngày 18": OCR lost the space) is prose */
+        if (i > 0 && !g[i].spaced && g[i].alpha && !g[i].fixed[0] && g[i - 1].alpha &&
+            !lookup_code(st, g[i].key, strlen(g[i].key)) && upper_in_input(doc, g[i - 1].s, g[i - 1].e)) {
+            char *t = vb_clean_fold_range(&doc->arena, &doc->text, g[i].s, g[i].e);
+            vb_case_count cc = vb_case_count_of(t, strlen(t));
+            if (cc.upper == 0 && cc.lower >= 2) {
+                n = i;
+                break;
+            }
+        }
         if (g[i].spaced && g[i].alpha && !g[i].fixed[0] &&
             !lookup_code(st, g[i].key, strlen(g[i].key)) &&
             !upper_in_input(doc, g[i].s, g[i].e)) {
@@ -745,6 +811,17 @@ static bool read_symbol(directives_state *st, vb_document *doc, size_t num_s, si
     size_t l0 = strlen(g[k].key);
     if (type)
         tc = type_code_for(st, &doc->arena, type, s0, l0);
+    /* the type word makes the code sure: a character OCR added to it
+     * ("QĐĐ", "CT1" in a Chỉ thị) is left out */
+    if (type && !tc && l0 >= 3 && l0 < 16 && g[k].alpha &&
+        upper_in_input(doc, g[k].s, g[k].e)) {
+        char del[16];
+        for (size_t i = 0; i < l0 && !tc; i++) {
+            memcpy(del, s0, i);
+            memcpy(del + i, s0 + i + 1, l0 - i - 1);
+            tc = type_code_for(st, &doc->arena, type, del, l0 - 1);
+        }
+    }
     if (!tc && (!type || !type_has_codes(st, type))) {
         const char *off = lookup_code(st, s0, l0);
         char *up = NULL;
@@ -875,9 +952,16 @@ static size_t cut_at_lower_and(const vb_text *t, size_t a, size_t b)
  * "và" ("Chỉ thị số 31-CT/TU ngày 06/6/2023, Kế hoạch số ..."). */
 static bool list_joint(const char *f, size_t a, size_t b)
 {
+    char last = 0;      /* the last mark before i */
     for (size_t i = a; i < b; i++) {
-        if (is_space(f[i]) || f[i] == ',')
+        if (is_space(f[i]))
             continue;
+        /* a full stop after a comma is an OCR speck (", ."), no end */
+        if (f[i] == ',' || (f[i] == '.' && last == ',')) {
+            last = f[i];
+            continue;
+        }
+        last = f[i];
         if (f[i] == 'v' && i + 1 < b && f[i + 1] == 'a' && (i == a || !isalpha((unsigned char)f[i - 1])) &&
             (i + 2 == b || !isalpha((unsigned char)f[i + 2]))) {
             i++;

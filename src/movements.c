@@ -75,7 +75,9 @@ static bool is_char(const unsigned char *p, size_t n, const char *utf8)
 
 /* Typographic quotes say which way they face; the fold made them all "
  * or '.  A closing one (” ’ ™ ») cannot open a name, an opening one (“ ‘
- * „ «) cannot close it. */
+ * „ «) cannot close it, unless where it stands says the OCR turned it: a
+ * ” between a space and a letter opens, a “ between a letter and a space
+ * or a mark closes ("”Dân vận khéo“ và"). */
 static bool faces_left(const vb_text *t, size_t i)
 {
     size_t n;
@@ -95,6 +97,15 @@ static bool faces_right(const vb_text *t, size_t i)
 static bool fold_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* A letter or digit at fold[i] (the fold keeps some letters as UTF-8). */
+static bool word_char(const char *fold, size_t len, size_t i)
+{
+    if (i >= len)
+        return false;
+    unsigned char c = (unsigned char)fold[i];
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
 /* ------------------------------------------------------- name matching */
@@ -408,11 +419,12 @@ static void run(void *state, vb_document *doc)
             continue;
         }
         /* the names of the list, each anchored where the last one ended */
-        while (q < len && !faces_left(t, q) &&
+        while (q < len && !(faces_left(t, q) && !word_char(fold, len, q + 1)) &&
                vb_match(doc, name, fold, len, q, PCRE2_ANCHORED) > 0) {
             size_t na, nb;
             size_t end = vb_ovector(name)[1];
-            if (!vb_group(name, "name", &na, &nb) || faces_right(t, end - 1))
+            if (!vb_group(name, "name", &na, &nb) ||
+                (faces_right(t, end - 1) && (fold_space(fold[end - 2]) || word_char(fold, len, end))))
                 break;
             add_mention(doc, &nm, kind, na, nb);
             pos = end;
