@@ -260,6 +260,9 @@ typedef struct {
                                  * final stop, a capital after the number */
     bool lead_i;                /* a "1." title that the next title shows to be I. */
     bool upper;                 /* the text after the number opens in upper case */
+    bool word_above;            /* its level's word alone on the line above
+                                 * ("**Điều" / "1. Phạm vi") */
+    size_t word;                /* view offset where its match starts */
 } reading;
 
 /* A roman numeral, with OCR look-alikes (1, l, |) noted. */
@@ -280,7 +283,7 @@ static bool read_roman(reading *r, const char *t, size_t len)
  * separator other than '.' or ')' (the grammar allows ',' ':' '-' '..'
  * '}' for it), a comma inside a path, or a title glued to it.  Levels
  * named by a word (Điều 1:, Chương I -) have their own separators. */
-static bool damaged_number(const vb_document *doc, const char *v, const reading *r)
+static bool damaged_number(const vb_document *doc, const char *v, const reading *r, bool roman)
 {
     size_t ls = r->tok;
     while (ls > 0 && v[ls - 1] != '\n')
@@ -299,6 +302,9 @@ static bool damaged_number(const vb_document *doc, const char *v, const reading 
             return true;
     }
     if (dots > 1)
+        return true;
+    /* "II THÀNH PHẦN": a roman part that lost its dot */
+    if (roman && r->rest > r->tok_end && !dots && v[r->rest - 1] == ' ')
         return true;
     /* glued: "I.MỤC" */
     if (r->rest < doc->text.fold_len && r->rest > r->tok_end && v[r->rest - 1] != ' ' &&
@@ -328,7 +334,7 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
     if (!len)
         return false;
     if (d->rd != RD_NUMBER)
-        r->damaged = damaged_number(doc, v, r);
+        r->damaged = damaged_number(doc, v, r, d->rd == RD_ROMAN);
     else
         r->damaged = word_number_damaged(doc, v, r);
     bool digits = true, romanish = len < sizeof r->norm;
@@ -1419,10 +1425,12 @@ static bool idset_add(idset *S, const char *id)
 /* The innermost fit wins, a clean number over an OCR'd numeral ("l."
  * is I) over a damaged number ("l." is no 1. there); a capital
  * part that continues its sequence over the letter item the same line
- * could be ("B. NỘI DUNG" after "a) …" under "A. …"). */
+ * could be ("B. NỘI DUNG" after "a) …" under "A. …"), and an article
+ * whose word a converter put on the line above ("**Điều" / "3. Hiệu
+ * lực") over the item 3 its number's line also reads as. */
 static int reading_score(const state *S, const reading *r, const fit *f)
 {
-    if (S->lv[r->lv].rd == RD_CAPITAL || r->lead_i)
+    if (S->lv[r->lv].rd == RD_CAPITAL || r->lead_i || r->word_above)
         return -1;
     return f->depth * 4 + (r->damaged ? 2 : 0) + (r->ocr ? 1 : 0);
 }
@@ -1473,9 +1481,10 @@ static size_t input_of_view(const vb_text *t, size_t fold_off)
 }
 
 /* The number the sequence's next item of level lv says: does the next
- * line read at that level in the same tree (a roman part on a title in
- * capitals, an item number opening a paragraph in upper case) stand for
- * `want`?  The first such line decides; readings are in text order. */
+ * line read at that level in the same tree, with a number read as written
+ * (a roman part on a title in capitals, an item number opening a
+ * paragraph in upper case), stand for `want`?  The first such line
+ * decides; readings are in text order. */
 static bool next_means(const state *S, const vb_document *doc, const vb_lines *L, const reading *rd, size_t n,
                        size_t from, size_t range_end, int lv, long want)
 {
@@ -1487,6 +1496,9 @@ static bool next_means(const state *S, const vb_document *doc, const vb_lines *L
         const vb_line *ln = &L->v.v[vb_lines_find(L, r->tok)];
         if (ln->start >= range_end)
             break;
+        /* a witness is a number read as written */
+        if (r->damaged)
+            continue;
         if (ln->flags & VB_LINE_TABLE)
             continue;
         if (d->rd == RD_ROMAN) {
@@ -1494,7 +1506,11 @@ static bool next_means(const state *S, const vb_document *doc, const vb_lines *L
                 continue;
             vb_roman rm = {r->c[0], r->ocr, r->ocr_digit, {0}};
             memcpy(rm.norm, r->norm, sizeof rm.norm);
-            return vb_roman_means(&rm, want);
+            /* a clean part numbered like the wanted one before it is read
+             * as the next (sibling_fit): "IH." (II) then "II." (III) */
+            if (r->ocr)
+                continue;
+            return r->c[0] == want || r->c[0] == want - 1;
         }
         if (r->n != 1)
             continue;
@@ -1547,6 +1563,9 @@ static bool sequence_fit(const state *S, const vb_document *doc, const vb_lines 
     }
     if (d->rd == RD_ROMAN && want > VB_ROMAN_MAX)
         return false;
+    /* a damaged number never closes the whole outline */
+    if (i < 0 && O->n > 0 && r->damaged)
+        return false;
     memset(out, 0, sizeof *out);
     out->keep = keep;
     out->depth = O->n - keep;
@@ -1560,6 +1579,17 @@ static bool sequence_fit(const state *S, const vb_document *doc, const vb_lines 
     }
     if (d->rd == RD_PATH && !digits_near(r->c[0], want))
         return false;
+    /* a numeral one stroke from the wanted one ("1L" for I, "IH" for II),
+     * not another word in capitals ("VI, ĐỐI TƯỢNG" wrapped from a title) */
+    if (d->rd == RD_ROMAN) {
+        char exp[8];
+        /* a clean numeral out of place ("II." before "I.") is no misreading */
+        if (!r->ocr && !r->damaged)
+            return false;
+        vb_roman_str(want, exp);
+        if (vb_edit_distance(r->norm, strlen(r->norm), exp, strlen(exp)) > 1)
+            return false;
+    }
     if (!next_means(S, doc, L, rd, n, from, range_end, r->lv, want + 1))
         return false;
     out->f.c[0] = want;
@@ -1649,6 +1679,8 @@ static void run(void *st, vb_document *doc)
                 r->tok = ns;
                 r->tok_end = ne;
                 r->rest = rs;
+                r->word = ov[0];
+                r->word_above = memchr(L.view + ov[0], '\n', ns - ov[0]) != NULL;
                 if (!read_token(S, doc, L.view, r))
                     rd.n--;
             }
@@ -1715,7 +1747,11 @@ static void run(void *st, vb_document *doc)
                     continue;
                 seq = 1000;
             }
-            if (best < 0 || reading_score(S, &rd.v[k], &f) + seq < reading_score(S, &rd.v[best], &bf) + bseq) {
+            /* on a tie the level named by a word: "**Điều" / "1. Phạm vi"
+             * is an article, its number's line also an item 1. */
+            int sk = reading_score(S, &rd.v[k], &f) + seq, sb = best < 0 ? 0 : reading_score(S, &rd.v[best], &bf) + bseq;
+            if (best < 0 || sk < sb ||
+                (sk == sb && S->lv[rd.v[k].lv].rd == RD_NUMBER && S->lv[rd.v[best].lv].rd != RD_NUMBER)) {
                 best = (int)k;
                 bf = f;
                 bseq = seq;
@@ -1749,8 +1785,10 @@ static void run(void *st, vb_document *doc)
                 s->number = vb_arena_strdup(&doc->arena, seg);
                 s->kind = S->lv[r->lv].name;
             }
-            s->fold_start = ln->start;
-            s->span.start = in_start;
+            /* the section starts at its level's word on the line above */
+            size_t fs = r->word_above ? L.v.v[vb_lines_find(&L, r->word)].start : ln->start;
+            s->fold_start = fs;
+            s->span.start = r->word_above ? input_of_view(t, fs) : in_start;
             bf.f.sec = (int)(doc->sections.n - 1);
             O.n = bf.keep;
             O.st[O.n++] = bf.f;
