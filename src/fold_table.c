@@ -82,7 +82,7 @@ const char *const vb_fold_table_0080[0x1d0] = {
     "i", /* U+00CD */
     "i", /* U+00CE */
     "i", /* U+00CF */
-    "\xc3\xb0", /* U+00D0 */
+    "d", /* U+00D0 */
     "n", /* U+00D1 */
     "o", /* U+00D2 */
     "o", /* U+00D3 */
@@ -114,7 +114,7 @@ const char *const vb_fold_table_0080[0x1d0] = {
     "i", /* U+00ED */
     "i", /* U+00EE */
     "i", /* U+00EF */
-    NULL, /* U+00F0 keep */
+    "d", /* U+00F0 */
     "n", /* U+00F1 */
     "o", /* U+00F2 */
     "o", /* U+00F3 */

@@ -259,6 +259,10 @@ typedef struct {
     bool headlike;              /* the line looks like a title: short, no
                                  * final stop, a capital after the number */
     bool lead_i;                /* a "1." title that the next title shows to be I. */
+    bool upper;                 /* the text after the number opens in upper case */
+    bool word_above;            /* its level's word alone on the line above
+                                 * ("**Điều" / "1. Phạm vi") */
+    size_t word;                /* view offset where its match starts */
 } reading;
 
 /* A roman numeral, with OCR look-alikes (1, l, |) noted. */
@@ -279,7 +283,7 @@ static bool read_roman(reading *r, const char *t, size_t len)
  * separator other than '.' or ')' (the grammar allows ',' ':' '-' '..'
  * '}' for it), a comma inside a path, or a title glued to it.  Levels
  * named by a word (Điều 1:, Chương I -) have their own separators. */
-static bool damaged_number(const vb_document *doc, const char *v, const reading *r)
+static bool damaged_number(const vb_document *doc, const char *v, const reading *r, bool roman)
 {
     size_t ls = r->tok;
     while (ls > 0 && v[ls - 1] != '\n')
@@ -298,6 +302,9 @@ static bool damaged_number(const vb_document *doc, const char *v, const reading 
             return true;
     }
     if (dots > 1)
+        return true;
+    /* "II THÀNH PHẦN": a roman part that lost its dot */
+    if (roman && r->rest > r->tok_end && !dots && v[r->rest - 1] == ' ')
         return true;
     /* glued: "I.MỤC" */
     if (r->rest < doc->text.fold_len && r->rest > r->tok_end && v[r->rest - 1] != ' ' &&
@@ -327,7 +334,7 @@ static bool read_token(const state *S, const vb_document *doc, const char *v, re
     if (!len)
         return false;
     if (d->rd != RD_NUMBER)
-        r->damaged = damaged_number(doc, v, r);
+        r->damaged = damaged_number(doc, v, r, d->rd == RD_ROMAN);
     else
         r->damaged = word_number_damaged(doc, v, r);
     bool digits = true, romanish = len < sizeof r->norm;
@@ -456,6 +463,7 @@ static bool line_allows(const state *S, const vb_document *doc, const vb_lines *
     const vb_line *nx = li + 1 < L->v.n ? &L->v.v[li + 1] : NULL;
     bool wraps = (ln->flags & VB_LINE_LONG) && nx && (nx->flags & VB_LINE_LOWER) &&
                  !(nx->text + 1 < nx->text_end && v[nx->text + 1] == ')');
+    r->upper = upper;
     r->headlike = upper && !(ln->flags & VB_LINE_STOP) && !wraps &&
                   (long)words <= (caps ? S->caps_max_words : S->title_max_words);
     const level_def *d = &S->lv[r->lv];
@@ -1417,10 +1425,12 @@ static bool idset_add(idset *S, const char *id)
 /* The innermost fit wins, a clean number over an OCR'd numeral ("l."
  * is I) over a damaged number ("l." is no 1. there); a capital
  * part that continues its sequence over the letter item the same line
- * could be ("B. NỘI DUNG" after "a) …" under "A. …"). */
+ * could be ("B. NỘI DUNG" after "a) …" under "A. …"), and an article
+ * whose word a converter put on the line above ("**Điều" / "3. Hiệu
+ * lực") over the item 3 its number's line also reads as. */
 static int reading_score(const state *S, const reading *r, const fit *f)
 {
-    if (S->lv[r->lv].rd == RD_CAPITAL || r->lead_i)
+    if (S->lv[r->lv].rd == RD_CAPITAL || r->lead_i || r->word_above)
         return -1;
     return f->depth * 4 + (r->damaged ? 2 : 0) + (r->ocr ? 1 : 0);
 }
@@ -1468,6 +1478,122 @@ static void segment(const state *S, const reading *r, const frame *nf, const fra
 static size_t input_of_view(const vb_text *t, size_t fold_off)
 {
     return vb_utf8_to_input(t, fold_off ? vb_fold_char_end(t, fold_off - 1) : 0);
+}
+
+/* The number the sequence's next item of level lv says: does the next
+ * line read at that level in the same tree, with a number read as written
+ * (a roman part on a title in capitals, an item number opening a
+ * paragraph in upper case), stand for `want`?  The first such line
+ * decides; readings are in text order. */
+static bool next_means(const state *S, const vb_document *doc, const vb_lines *L, const reading *rd, size_t n,
+                       size_t from, size_t range_end, int lv, long want)
+{
+    const level_def *d = &S->lv[lv];
+    for (size_t k = from; k < n; k++) {
+        const reading *r = &rd[k];
+        if (r->lv != lv)
+            continue;
+        const vb_line *ln = &L->v.v[vb_lines_find(L, r->tok)];
+        if (ln->start >= range_end)
+            break;
+        /* a witness is a number read as written */
+        if (r->damaged)
+            continue;
+        if (ln->flags & VB_LINE_TABLE)
+            continue;
+        if (d->rd == RD_ROMAN) {
+            if (!(ln->flags & VB_LINE_CAPS))
+                continue;
+            vb_roman rm = {r->c[0], r->ocr, r->ocr_digit, {0}};
+            memcpy(rm.norm, r->norm, sizeof rm.norm);
+            /* a clean part numbered like the wanted one before it is read
+             * as the next (sibling_fit): "IH." (II) then "II." (III) */
+            if (r->ocr)
+                continue;
+            return r->c[0] == want || r->c[0] == want - 1;
+        }
+        if (r->n != 1)
+            continue;
+        size_t a = r->rest;
+        while (a < ln->text_end && (L->view[a] == ' ' || L->view[a] == '\t'))
+            a++;
+        if (a >= ln->text_end || !isalpha((unsigned char)L->view[a]) || vb_orig_case(&doc->text, a) <= 0)
+            continue;
+        return r->c[0] == want;
+    }
+    return false;
+}
+
+/* One decimal digit apart: what OCR makes of a digit (5 read as 9 or 6,
+ * 1 as 4 or 7), or one digit lost or added ("1" for "10"). */
+static bool digits_near(long a, long b)
+{
+    char x[24], y[24];
+    snprintf(x, sizeof x, "%ld", a);
+    snprintf(y, sizeof y, "%ld", b);
+    return vb_edit_distance(x, strlen(x), y, strlen(y)) <= 1;
+}
+
+/* A number that fits nowhere, read by the sequence around it: a part or
+ * item whose number OCR misread ("9." for 5., "4. Mục đích" for 1., "1L."
+ * for I.) is the number the sequence wants when the next number of its
+ * level is the one after that; a clean item number one past the wanted
+ * one ("11." after "9." when "10:°" was lost) stands when the next one
+ * follows it.  Only a roman part on a title in capitals, or an item
+ * opening a paragraph in upper case. */
+static bool sequence_fit(const state *S, const vb_document *doc, const vb_lines *L, const outline *O,
+                         const reading *rd, size_t n, size_t from, size_t range_end, const reading *r, fit *out)
+{
+    const level_def *d = &S->lv[r->lv];
+    if (d->rd == RD_ROMAN ? !r->caps : (d->rd != RD_PATH || r->n != 1 || !r->upper))
+        return false;
+    long want = 1;
+    int keep = 0, i;
+    for (i = O->n - 1; i >= 0; i--) {
+        const frame *f = &O->st[i];
+        if (f->lv == r->lv && f->n == 1) {
+            want = f->c[0] + 1;
+            keep = i;
+            break;
+        }
+        if (f->lv != r->lv && S->lv[f->lv].rank < d->rank) {
+            keep = i + 1;
+            break;
+        }
+    }
+    if (d->rd == RD_ROMAN && want > VB_ROMAN_MAX)
+        return false;
+    /* a damaged number never closes the whole outline */
+    if (i < 0 && O->n > 0 && r->damaged)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->keep = keep;
+    out->depth = O->n - keep;
+    out->f.lv = r->lv;
+    out->f.n = 1;
+    out->f.letter = r->letter;
+    if (!r->damaged && !r->ocr && r->c[0] == want + 1 && d->rd == RD_PATH && want > 1 &&
+        next_means(S, doc, L, rd, n, from, range_end, r->lv, want + 2)) {
+        out->f.c[0] = want + 1;
+        return true;
+    }
+    if (d->rd == RD_PATH && !digits_near(r->c[0], want))
+        return false;
+    /* a numeral one stroke from the wanted one ("1L" for I, "IH" for II),
+     * not another word in capitals ("VI, ĐỐI TƯỢNG" wrapped from a title) */
+    if (d->rd == RD_ROMAN) {
+        char exp[8];
+        /* a clean numeral out of place ("II." before "I.") is no misreading */
+        if (!r->ocr && !r->damaged)
+            return false;
+        vb_roman_str(want, exp);
+        if (vb_edit_distance(r->norm, strlen(r->norm), exp, strlen(exp)) > 1)
+            return false;
+    }
+    if (!next_means(S, doc, L, rd, n, from, range_end, r->lv, want + 1))
+        return false;
+    out->f.c[0] = want;
+    return true;
 }
 
 /* "1. MỤC ĐÍCH" opening the outline in capitals is arabic 1, or a roman I
@@ -1553,6 +1679,8 @@ static void run(void *st, vb_document *doc)
                 r->tok = ns;
                 r->tok_end = ne;
                 r->rest = rs;
+                r->word = ov[0];
+                r->word_above = memchr(L.view + ov[0], '\n', ns - ov[0]) != NULL;
                 if (!read_token(S, doc, L.view, r))
                     rd.n--;
             }
@@ -1591,7 +1719,7 @@ static void run(void *st, vb_document *doc)
             continue;
         }
         const char *prefix = R[cur].attachment ? vb_arena_printf(&doc->arena, "A%d/", R[cur].attachment) : "";
-        int best = -1;
+        int best = -1, bseq = 0;
         fit bf, f;
         for (size_t k = i; k < j; k++) {
             /* "Điều", "Mục", "Chương" open a line in capitals; "danh" /
@@ -1611,11 +1739,22 @@ static void run(void *st, vb_document *doc)
                 rd.v[k].lead_i = true;
                 rd.v[k].ocr = rd.v[k].ocr_digit = false;
             }
-            if (!find_fit(S, &O, &rd.v[k], &f))
-                continue;
-            if (best < 0 || reading_score(S, &rd.v[k], &f) < reading_score(S, &rd.v[best], &bf)) {
+            /* a reading the sequence around it decides only when no
+             * reading of the line fits as written */
+            int seq = 0;
+            if (!find_fit(S, &O, &rd.v[k], &f)) {
+                if (!sequence_fit(S, doc, &L, &O, rd.v, rd.n, j, R[cur].hi, &rd.v[k], &f))
+                    continue;
+                seq = 1000;
+            }
+            /* on a tie the level named by a word: "**Điều" / "1. Phạm vi"
+             * is an article, its number's line also an item 1. */
+            int sk = reading_score(S, &rd.v[k], &f) + seq, sb = best < 0 ? 0 : reading_score(S, &rd.v[best], &bf) + bseq;
+            if (best < 0 || sk < sb ||
+                (sk == sb && S->lv[rd.v[k].lv].rd == RD_NUMBER && S->lv[rd.v[best].lv].rd != RD_NUMBER)) {
                 best = (int)k;
                 bf = f;
+                bseq = seq;
             }
         }
         if (best >= 0 && bf.keep < MAX_DEPTH) {
@@ -1646,8 +1785,10 @@ static void run(void *st, vb_document *doc)
                 s->number = vb_arena_strdup(&doc->arena, seg);
                 s->kind = S->lv[r->lv].name;
             }
-            s->fold_start = ln->start;
-            s->span.start = in_start;
+            /* the section starts at its level's word on the line above */
+            size_t fs = r->word_above ? L.v.v[vb_lines_find(&L, r->word)].start : ln->start;
+            s->fold_start = fs;
+            s->span.start = r->word_above ? input_of_view(t, fs) : in_start;
             bf.f.sec = (int)(doc->sections.n - 1);
             O.n = bf.keep;
             O.st[O.n++] = bf.f;

@@ -13,6 +13,9 @@ RANGES = [(0x0080, 0x0250), (0x1E00, 0x1F00), (0x2000, 0x2070)]
 
 SPECIAL = {
     0x0110: "d", 0x0111: "d",             # Đ đ
+    # Ð ð (Icelandic eth): Vietnamese typed with old encodings and fonts
+    # writes Đ with it ("Ðiều", "Ðồng")
+    0x00D0: "d", 0x00F0: "d",
     0x00A0: " ", 0x00AD: "",              # no-break space, soft hyphen
     0x00AB: '"', 0x00BB: '"',             # « »
     0x2018: "'", 0x2019: "'", 0x201A: "'", 0x201B: "'", 0x2032: "'",

@@ -34,11 +34,13 @@ SMOKE_SECONDS = 60
 # set (tests/ocr/README.md, "Figures"): a regression fails, seed-to-seed
 # noise in one document does not.  Raise them as the extractor improves.
 # Set at 907c303: vie macro 0.863, sections 0.451; eng macro 0.838,
-# sections 0.811.  Directives and movements (i8-r2-directives): vie
-# 1.000 and 1.000, eng 0.995 and 1.000.
+# sections 0.811.  Raised with the issue-8 work (the sequence reads
+# misread numbers; OCR damage in codes, issuers and movements): see
+# tests/ocr/README.md for the figures they sit under (vie macro 0.981,
+# sections 0.979; eng macro 0.910, sections 0.962).
 FLOORS = {
-    "vie": {"macro_f1": 0.84, "sections": 0.42, "directives": 0.98, "movements": 0.98},
-    "eng": {"macro_f1": 0.81, "sections": 0.78, "directives": 0.97, "movements": 0.97},
+    "vie": {"macro_f1": 0.96, "sections": 0.96, "directives": 0.98, "movements": 0.98},
+    "eng": {"macro_f1": 0.89, "sections": 0.94, "directives": 0.97, "movements": 0.97},
 }
 
 # Share of header fields right (number, type, place, date, title, signer
