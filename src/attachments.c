@@ -107,11 +107,6 @@ static void fini(void *state)
     free(st);
 }
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* A non-blank line of the fold: [ls, le) the line, [a, b) its text. */
 typedef struct {
     size_t ls, le, a, b;
@@ -154,7 +149,7 @@ static const char *type_of(att_state *S, const vb_text *t, size_t a, size_t b)
     char key[64];
     size_t n = 0;
     for (size_t i = a; i < b && n + 1 < sizeof key; i++) {
-        if (is_space(t->fold[i])) {
+        if (vb_is_space(t->fold[i])) {
             if (n && key[n - 1] != ' ')
                 key[n++] = ' ';
         } else {
@@ -188,7 +183,7 @@ static bool is_rule(const char *f, const fline *l)
 {
     size_t rule = 0;
     for (size_t i = l->a; i < l->b; i++)
-        rule += f[i] == '-' || f[i] == '_' || f[i] == '=' || f[i] == '.' || f[i] == '+' || is_space(f[i]);
+        rule += f[i] == '-' || f[i] == '_' || f[i] == '=' || f[i] == '.' || f[i] == '+' || vb_is_space(f[i]);
     return rule == l->b - l->a;
 }
 
@@ -465,9 +460,9 @@ static void run_heads(void *state, vb_document *doc)
         const char *nl = memchr(f + ls, '\n', n - ls);
         size_t le = nl ? (size_t)(nl - f) : n;
         size_t a = ls, b = le;
-        while (a < b && (is_space(f[a]) || f[a] == '>'))
+        while (a < b && (vb_is_space(f[a]) || f[a] == '>'))
             a++;
-        while (b > a && is_space(f[b - 1]))
+        while (b > a && vb_is_space(f[b - 1]))
             b--;
         if (a < b) {
             fline *x = VB_PUSH(L);

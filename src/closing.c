@@ -108,12 +108,6 @@ static void fini(void *state)
 
 /* ----------------------------------------------------------- helpers */
 
-/* A name split over two lines ("**Mai\nSơn**") is read across the break. */
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* Length of an HTML tag at f[i] ("<br>", "<br />", "<td>", "</p>",
  * "<strong>"), 0 when none: a Markdown table's line break in a cell, or
  * the markup of an HTML table that pandoc's GitHub Markdown keeps. */
@@ -147,9 +141,9 @@ static bool is_alpha(char c)
  * fold). */
 static void trim(const char *f, size_t *a, size_t *b)
 {
-    while (*a < *b && is_space(f[*a]))
+    while (*a < *b && vb_is_space(f[*a]))
         (*a)++;
-    while (*b > *a && is_space(f[*b - 1]))
+    while (*b > *a && vb_is_space(f[*b - 1]))
         (*b)--;
 }
 
@@ -228,12 +222,12 @@ static size_t split_words(const vb_text *t, size_t a, size_t b, word *w, size_t 
 {
     size_t n = 0;
     for (size_t i = a; i < b && n <= max;) {
-        while (i < b && is_space(t->fold[i]))
+        while (i < b && vb_is_space(t->fold[i]))
             i++;
         if (i >= b)
             break;
         size_t s = i;
-        while (i < b && !is_space(t->fold[i]))
+        while (i < b && !vb_is_space(t->fold[i]))
             i++;
         if (n < max) {
             w[n].a = s;
@@ -325,7 +319,7 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
     const vb_text *t = &doc->text;
     trim(t->fold, &a, &b);
     while (a < b && (t->fold[a] == '.' || t->fold[a] == ',' || t->fold[a] == '-' ||
-                     t->fold[a] == '_' || t->fold[a] == '>' || is_space(t->fold[a])))
+                     t->fold[a] == '_' || t->fold[a] == '>' || vb_is_space(t->fold[a])))
         a++;
     if (a >= b || b - a > 2 * SHORT_LINE)
         return false;
@@ -341,13 +335,13 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
     for (bool cut = true; cut && a < b;) {
         cut = false;
         size_t e = a;
-        while (e < b && !is_space(t->fold[e]))
+        while (e < b && !vb_is_space(t->fold[e]))
             e++;
         size_t k = a;
         while (k < e && !(t->fold[k] >= 'a' && t->fold[k] <= 'z'))
             k++;
         /* a lone lower-case letter: a table rule or speck read as "l" */
-        if (k + 1 == e && e < b && vb_orig_case(t, k) < 0 && is_space(t->fold[e]))
+        if (k + 1 == e && e < b && vb_orig_case(t, k) < 0 && vb_is_space(t->fold[e]))
             k = e;
         if (k == e && e < b) {
             a = e;
@@ -355,7 +349,7 @@ static bool is_name(vb_document *doc, closing_state *S, size_t a, size_t b, bool
             cut = true;
         }
         size_t s2 = b;
-        while (s2 > a && !is_space(t->fold[s2 - 1]))
+        while (s2 > a && !vb_is_space(t->fold[s2 - 1]))
             s2--;
         k = s2;
         while (k < b && !(t->fold[k] >= 'a' && t->fold[k] <= 'z'))
@@ -649,7 +643,7 @@ static void add_recipient(block *B, size_t a, size_t b)
     const char *f = B->doc->text.fold;
     trim(f, &a, &b);
     bool ended = b > a && f[b - 1] == ';';
-    while (b > a && (f[b - 1] == ';' || f[b - 1] == '.' || f[b - 1] == ',' || is_space(f[b - 1])))
+    while (b > a && (f[b - 1] == ';' || f[b - 1] == '.' || f[b - 1] == ',' || vb_is_space(f[b - 1])))
         b--;
     size_t letters = 0;
     for (size_t i = a; i < b; i++)
@@ -700,7 +694,7 @@ static void capacity(block *B, size_t a, size_t b, size_t body)
                 const char *key = B->S->titles->entries[i].key;
                 size_t kl = strlen(key);
                 if (kl + 1 < e - w[0].a && memcmp(t->fold + e - kl, key, kl) == 0 &&
-                    is_alpha(t->fold[e - kl - 1]) && !is_space(t->fold[e - kl])) {
+                    is_alpha(t->fold[e - kl - 1]) && !vb_is_space(t->fold[e - kl])) {
                     B->title = vb_clean_fold_range(&B->doc->arena, t, e - kl, e);
                     cap_end = e - kl;
                     k = 0;
@@ -758,7 +752,7 @@ static size_t title_tail(block *B, size_t a, size_t b)
 {
     const vb_text *t = &B->doc->text;
     size_t e = b;
-    while (e > a && (t->fold[e - 1] == ';' || t->fold[e - 1] == ',' || is_space(t->fold[e - 1])))
+    while (e > a && (t->fold[e - 1] == ';' || t->fold[e - 1] == ',' || vb_is_space(t->fold[e - 1])))
         e--;
     word w[24];
     size_t n = split_words(t, a, e, w, 24);
@@ -851,7 +845,7 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
             B->open_recipient = false;
             if (!semi)
                 for (size_t i = be; i + 1 < b; i++)
-                    if (f[i] == '.' && is_space(f[i + 1])) {
+                    if (f[i] == '.' && vb_is_space(f[i + 1])) {
                         re = i + 1;
                         break;
                     }
@@ -912,7 +906,7 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
     }
     bool lone_word = !right && b - a <= 12 && upper_run(t, a, b, 0.8);
     for (size_t i = a; lone_word && i < b; i++)
-        lone_word = !is_space(f[i]);
+        lone_word = !vb_is_space(f[i]);
     /* a title that ends in a comma goes on ("TRƯỞNG BAN CHÍNH SÁCH,\nTHUẾ
      * QUỐC TẾ") */
     bool title_open = B->title_open;
@@ -1103,8 +1097,8 @@ static void segment(block *B, size_t a, size_t b, bool right)
     while (s < b && !B->stop) {
         size_t i = s + 1, e = b;
         for (; i < b; i++) {
-            if (i + 4 <= b && is_space(f[i]) && is_space(f[i + 1]) && is_space(f[i + 2]) &&
-                is_space(f[i + 3])) {
+            if (i + 4 <= b && vb_is_space(f[i]) && vb_is_space(f[i + 1]) && vb_is_space(f[i + 2]) &&
+                vb_is_space(f[i + 3])) {
                 e = i;
                 break;
             }
@@ -1115,7 +1109,7 @@ static void segment(block *B, size_t a, size_t b, bool right)
         }
         column(B, s, e, right);
         s = e;
-        while (s < b && is_space(f[s]))
+        while (s < b && vb_is_space(f[s]))
             s++;
         right = true;
     }

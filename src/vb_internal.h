@@ -115,6 +115,13 @@ static inline int vb_orig_case(const vb_text *t, size_t fold_i)
     return fold_i < t->fold_len ? t->fold_case[fold_i] : 0;
 }
 
+/* White space of the fold, line breaks included: a name or heading split
+ * over two lines ("**Mai\nSơn**") is read across the break. */
+static inline bool vb_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* read.c: decides the encoding and fills input/utf8 views.  Returns false
  * with *err set for unusable input (NUL bytes that are not UTF-16). */
 bool vb_text_decode(vb_text *t, const char *input, size_t len, const char **err);
