@@ -121,6 +121,21 @@ static int group_number(vb_matcher *m, const char *fold, const char *name)
     return fold_number(fold, a, b);
 }
 
+/* The same for a written day, which OCR may glue to a mark ("ngày
+ * 06-tháng 7", "ngày 18. tháng"): the marks at its ends are no part of
+ * it.  A day of marks only stays no number. */
+static int day_number(vb_matcher *m, const char *fold, const char *name)
+{
+    size_t a, b;
+    if (!vb_group(m, name, &a, &b))
+        return -1;
+    while (a < b && fold[a] && strchr("-'`_.,", fold[a]))
+        a++;
+    while (b > a && fold[b - 1] && strchr("-'`_.,", fold[b - 1]))
+        b--;
+    return fold_number(fold, a, b);
+}
+
 static bool group_set(vb_matcher *m, const char *name)
 {
     size_t a, b;
@@ -152,7 +167,7 @@ static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_si
     if (group_set(m, "tm")) {               /* written: [ngày D] tháng M [năm Y] */
         mo = group_number(m, fold, "tm");
         y = group_number(m, fold, "ty");
-        d = group_number(m, fold, "td");
+        d = day_number(m, fold, "td");
         if (d < 0)
             d = group_number(m, fold, "td0");   /* "trước 01 tháng 3 năm 2027" */
         if (group_set(m, "tyb")) {          /* "năm 20…" left blank */
