@@ -155,6 +155,68 @@ static int quarter_number(vb_matcher *m, const char *fold)
     return (int)(b - a) <= 3 ? (int)(b - a) : 0;
 }
 
+/* Quarter of a numeral word fold[a,b) (iv, i/l/1 repeated, 2-4); 0 when
+ * it is none. */
+static int quarter_word(const char *fold, size_t a, size_t b)
+{
+    if (b - a == 2 && fold[a] == 'i' && fold[a + 1] == 'v')
+        return 4;
+    if (b - a == 1 && fold[a] >= '2' && fold[a] <= '4')
+        return fold[a] - '0';
+    if (b - a > 3)
+        return 0;
+    for (size_t i = a; i < b; i++)
+        if (fold[i] != 'i' && fold[i] != 'l' && fold[i] != '1')
+            return 0;
+    return (int)(b - a);
+}
+
+static void push_date(vb_document *doc, const char *iso, size_t fs, size_t fe);
+
+/* "quý I, II/2024", "quý I và quý II năm 2024" (group lq: quarters
+ * sharing the year lqy): one record per quarter, the first from the
+ * match start, the last to the year.  Nothing when a word of the list is
+ * no quarter. */
+static void read_quarters(vb_document *doc, vb_matcher *m)
+{
+    const char *fold = doc->text.fold;
+    size_t la, lb, ya, yb;
+    if (!vb_group(m, "lq", &la, &lb) || !vb_group(m, "lqy", &ya, &yb))
+        return;
+    int y = fold_number(fold, ya, yb);
+    size_t start[4], end[4];
+    int v[4], n = 0;
+    for (size_t i = la; i < lb;) {
+        if (!((fold[i] >= 'a' && fold[i] <= 'z') || (fold[i] >= '0' && fold[i] <= '9'))) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < lb && ((fold[j] >= 'a' && fold[j] <= 'z') || (fold[j] >= '0' && fold[j] <= '9')))
+            j++;
+        bool joiner = (j - i == 2 && !memcmp(fold + i, "va", 2)) ||
+                      (j - i >= 2 && j - i <= 3 && !memcmp(fold + i, "qu", 2));
+        if (!joiner) {
+            int q = quarter_word(fold, i, j);
+            if (q < 1 || n == 4)
+                return;
+            v[n] = q;
+            start[n] = i;
+            end[n++] = j;
+        }
+        i = j;
+    }
+    if (n < 2 || y <= 0)
+        return;
+    start[0] = vb_ovector(m)[0];
+    end[n - 1] = yb;
+    for (int k = 0; k < n; k++) {
+        char iso[32];
+        snprintf(iso, sizeof iso, "%04d-Q%d", y, v[k]);
+        push_date(doc, iso, start[k], end[k]);
+    }
+}
+
 /* Reads one match of dates.date into an ISO value and the fold range the
  * record covers.  False when the match is not a date after all. */
 static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_size,
@@ -352,6 +414,10 @@ static void run(void *state, vb_document *doc)
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
         if (vb_in_ranges(&ex, ov[0]))
             continue;
+        if (group_set(m, "lq")) {
+            read_quarters(doc, m);
+            continue;
+        }
         if (group_set(m, "lm") || group_set(m, "ld")) {
             read_list(doc, m);
             continue;
