@@ -217,6 +217,28 @@ static void read_quarters(vb_document *doc, vb_matcher *m)
     }
 }
 
+/* "tháng 10/1960 đến 9/1963": the start as written, the end a month
+ * though its "tháng" is left out (the range says so).  Nothing when the
+ * end is no month ("tháng 10/2024 - 15/2024": a list of something else,
+ * which the single-month form does not read either). */
+static void read_month_range(vb_document *doc, vb_matcher *m)
+{
+    const char *fold = doc->text.fold;
+    size_t ya, yb, ma, mb, y2a, y2b;
+    int m1 = group_number(m, fold, "rm1"), y1 = group_number(m, fold, "ry1");
+    int m2 = group_number(m, fold, "rm2"), y2 = group_number(m, fold, "ry2");
+    if (!vb_group(m, "ry1", &ya, &yb) || !vb_group(m, "rm2", &ma, &mb) ||
+        !vb_group(m, "ry2", &y2a, &y2b) || m1 < 1 || m1 > 12 || y1 <= 0)
+        return;
+    if (m2 < 1 || m2 > 12 || y2 <= 0)
+        return;
+    char iso[32];
+    snprintf(iso, sizeof iso, "%04d-%02d", y1, m1);
+    push_date(doc, iso, vb_ovector(m)[0], yb);
+    snprintf(iso, sizeof iso, "%04d-%02d", y2, m2);
+    push_date(doc, iso, ma, y2b);
+}
+
 /* Reads one match of dates.date into an ISO value and the fold range the
  * record covers.  False when the match is not a date after all. */
 static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_size,
@@ -414,6 +436,10 @@ static void run(void *state, vb_document *doc)
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
         if (vb_in_ranges(&ex, ov[0]))
             continue;
+        if (group_set(m, "rm1")) {
+            read_month_range(doc, m);
+            continue;
+        }
         if (group_set(m, "lq")) {
             read_quarters(doc, m);
             continue;
