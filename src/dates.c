@@ -121,6 +121,21 @@ static int group_number(vb_matcher *m, const char *fold, const char *name)
     return fold_number(fold, a, b);
 }
 
+/* The same for a written day, which OCR may glue to a mark ("ngày
+ * 06-tháng 7", "ngày 18. tháng"): the marks at its ends are no part of
+ * it.  A day of marks only stays no number. */
+static int day_number(vb_matcher *m, const char *fold, const char *name)
+{
+    size_t a, b;
+    if (!vb_group(m, name, &a, &b))
+        return -1;
+    while (a < b && fold[a] && strchr("-'`_.,", fold[a]))
+        a++;
+    while (b > a && fold[b - 1] && strchr("-'`_.,", fold[b - 1]))
+        b--;
+    return fold_number(fold, a, b);
+}
+
 static bool group_set(vb_matcher *m, const char *name)
 {
     size_t a, b;
@@ -140,6 +155,90 @@ static int quarter_number(vb_matcher *m, const char *fold)
     return (int)(b - a) <= 3 ? (int)(b - a) : 0;
 }
 
+/* Quarter of a numeral word fold[a,b) (iv, i/l/1 repeated, 2-4); 0 when
+ * it is none. */
+static int quarter_word(const char *fold, size_t a, size_t b)
+{
+    if (b - a == 2 && fold[a] == 'i' && fold[a + 1] == 'v')
+        return 4;
+    if (b - a == 1 && fold[a] >= '2' && fold[a] <= '4')
+        return fold[a] - '0';
+    if (b - a > 3)
+        return 0;
+    for (size_t i = a; i < b; i++)
+        if (fold[i] != 'i' && fold[i] != 'l' && fold[i] != '1')
+            return 0;
+    return (int)(b - a);
+}
+
+static void push_date(vb_document *doc, const char *iso, size_t fs, size_t fe);
+
+/* "quý I, II/2024", "quý I và quý II năm 2024" (group lq: quarters
+ * sharing the year lqy): one record per quarter, the first from the
+ * match start, the last to the year.  Nothing when a word of the list is
+ * no quarter. */
+static void read_quarters(vb_document *doc, vb_matcher *m)
+{
+    const char *fold = doc->text.fold;
+    size_t la, lb, ya, yb;
+    if (!vb_group(m, "lq", &la, &lb) || !vb_group(m, "lqy", &ya, &yb))
+        return;
+    int y = fold_number(fold, ya, yb);
+    size_t start[4], end[4];
+    int v[4], n = 0;
+    for (size_t i = la; i < lb;) {
+        if (!((fold[i] >= 'a' && fold[i] <= 'z') || (fold[i] >= '0' && fold[i] <= '9'))) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < lb && ((fold[j] >= 'a' && fold[j] <= 'z') || (fold[j] >= '0' && fold[j] <= '9')))
+            j++;
+        bool joiner = (j - i == 2 && !memcmp(fold + i, "va", 2)) ||
+                      (j - i >= 2 && j - i <= 3 && !memcmp(fold + i, "qu", 2));
+        if (!joiner) {
+            int q = quarter_word(fold, i, j);
+            if (q < 1 || n == 4)
+                return;
+            v[n] = q;
+            start[n] = i;
+            end[n++] = j;
+        }
+        i = j;
+    }
+    if (n < 2 || y <= 0)
+        return;
+    start[0] = vb_ovector(m)[0];
+    end[n - 1] = yb;
+    for (int k = 0; k < n; k++) {
+        char iso[32];
+        snprintf(iso, sizeof iso, "%04d-Q%d", y, v[k]);
+        push_date(doc, iso, start[k], end[k]);
+    }
+}
+
+/* "tháng 10/1960 đến 9/1963": the start as written, the end a month
+ * though its "tháng" is left out (the range says so).  Nothing when the
+ * end is no month ("tháng 10/2024 - 15/2024": a list of something else,
+ * which the single-month form does not read either). */
+static void read_month_range(vb_document *doc, vb_matcher *m)
+{
+    const char *fold = doc->text.fold;
+    size_t ya, yb, ma, mb, y2a, y2b;
+    int m1 = group_number(m, fold, "rm1"), y1 = group_number(m, fold, "ry1");
+    int m2 = group_number(m, fold, "rm2"), y2 = group_number(m, fold, "ry2");
+    if (!vb_group(m, "ry1", &ya, &yb) || !vb_group(m, "rm2", &ma, &mb) ||
+        !vb_group(m, "ry2", &y2a, &y2b) || m1 < 1 || m1 > 12 || y1 <= 0)
+        return;
+    if (m2 < 1 || m2 > 12 || y2 <= 0)
+        return;
+    char iso[32];
+    snprintf(iso, sizeof iso, "%04d-%02d", y1, m1);
+    push_date(doc, iso, vb_ovector(m)[0], yb);
+    snprintf(iso, sizeof iso, "%04d-%02d", y2, m2);
+    push_date(doc, iso, ma, y2b);
+}
+
 /* Reads one match of dates.date into an ISO value and the fold range the
  * record covers.  False when the match is not a date after all. */
 static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_size,
@@ -152,7 +251,7 @@ static bool read_match(vb_matcher *m, const char *fold, char *iso, size_t iso_si
     if (group_set(m, "tm")) {               /* written: [ngày D] tháng M [năm Y] */
         mo = group_number(m, fold, "tm");
         y = group_number(m, fold, "ty");
-        d = group_number(m, fold, "td");
+        d = day_number(m, fold, "td");
         if (d < 0)
             d = group_number(m, fold, "td0");   /* "trước 01 tháng 3 năm 2027" */
         if (group_set(m, "tyb")) {          /* "năm 20…" left blank */
@@ -334,6 +433,14 @@ static void run(void *state, vb_document *doc)
     for (size_t pos = 0; pos < len && vb_next_match(doc, m, fold, len, &pos, 0);) {
         if (vb_in_ranges(&ex, vb_ovector(m)[0]))
             continue;
+        if (group_set(m, "rm1")) {
+            read_month_range(doc, m);
+            continue;
+        }
+        if (group_set(m, "lq")) {
+            read_quarters(doc, m);
+            continue;
+        }
         if (group_set(m, "lm") || group_set(m, "ld")) {
             read_list(doc, m);
             continue;

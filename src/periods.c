@@ -99,6 +99,16 @@ static char *start_from_end(vb_document *doc, vb_matcher *m, const char *end)
             return NULL;
         return vb_arena_printf(&doc->arena, "--%02d-%02d", mo, v);
     }
+    if (vb_group(m, "squ", &a, &b)) {
+        /* a quarter only before a quarter's end ("2024-Q3") */
+        const char *f = doc->text.fold;
+        int q = b - a == 2 && f[a] == 'i' && f[a + 1] == 'v' ? 4
+                : b - a == 1 && f[a] >= '2' && f[a] <= '4' ? f[a] - '0'
+                : (int)(b - a);
+        if (sscanf(end, "%4d-Q%1d", &y, &v) != 2 || strlen(end) != 7 || q < 1 || q > 4)
+            return NULL;
+        return vb_arena_printf(&doc->arena, "%04d-Q%d", q > v ? y - 1 : y, q);
+    }
     if (sscanf(end, "%4d-%2d", &y, &mo) != 2 || !has_year(end))
         return NULL;
     if (vb_group(m, "smon", &a, &b)) {
