@@ -78,16 +78,11 @@ static void fini(void *state)
     free(st);
 }
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n';
-}
-
 /* A clause ends at a full stop or semicolon followed by space, at a blank
  * line, or where a new bullet line starts. */
 static bool clause_break_after(const char *f, size_t len, size_t i)
 {
-    if ((f[i] == '.' || f[i] == ';') && (i + 1 >= len || is_space(f[i + 1])))
+    if ((f[i] == '.' || f[i] == ';') && (i + 1 >= len || vb_is_space(f[i + 1])))
         return true;
     if (f[i] == '\n') {
         size_t j = i + 1;
@@ -118,16 +113,16 @@ static void clause_bounds(const vb_text *t, size_t a, size_t b, size_t *cs, size
 static char *clean_trimmed(vb_document *doc, size_t a, size_t b)
 {
     const char *f = doc->text.fold;
-    while (a < b && (is_space(f[a]) || strchr(",:;-+*.", f[a])))
+    while (a < b && (vb_is_space(f[a]) || strchr(",:;-+*.", f[a])))
         a++;
     /* a list marker in front: "(3) Tổ chức hiệp thương lần thứ ba" */
     size_t k = a + (a < b && f[a] == '(');
     while (k < b && k - a < 3 && f[k] >= '0' && f[k] <= '9')
         k++;
-    if (k > a + 1 && f[a] == '(' && k + 1 < b && f[k] == ')' && is_space(f[k + 1]))
-        for (a = k + 1; a < b && is_space(f[a]); a++)
+    if (k > a + 1 && f[a] == '(' && k + 1 < b && f[k] == ')' && vb_is_space(f[k + 1]))
+        for (a = k + 1; a < b && vb_is_space(f[a]); a++)
             ;
-    while (b > a && (is_space(f[b - 1]) || strchr(",:;-(/", f[b - 1])))
+    while (b > a && (vb_is_space(f[b - 1]) || strchr(",:;-(/", f[b - 1])))
         b--;
     if (a >= b)
         return NULL;
@@ -140,7 +135,7 @@ static const char *lookup_recurrence(const deadlines_state *st, const char *f, s
     size_t n = 0;
     bool space = false;
     for (size_t i = a; i < b && n + 2 < sizeof key; i++) {
-        if (is_space(f[i])) {
+        if (vb_is_space(f[i])) {
             space = n > 0;
             continue;
         }
@@ -363,7 +358,7 @@ static void run_dated(deadlines_state *st, vb_document *doc, date_claims *claims
             size_t j = me;
             int words = 0;
             while (j < ce && fold[j] != ',' && words <= AFTER_DATE_WORDS) {
-                if (!is_space(fold[j]) && (j == me || is_space(fold[j - 1])))
+                if (!vb_is_space(fold[j]) && (j == me || vb_is_space(fold[j - 1])))
                     words++;
                 j++;
             }
