@@ -51,6 +51,13 @@ static const char *const pattern_names[] = {
  * no issuer.  A subject is cut at a word boundary near this length. */
 #define MAX_ISSUER 160
 #define MAX_SUBJECT 400
+/* How far past its start an issuer or a subject is looked for.  Their
+ * patterns run to a clause end; in a text without one, each citation's
+ * would run to the end of the text (quadratic, with match-limit hits).
+ * Far beyond MAX_ISSUER and MAX_SUBJECT (and within the JIT stack: a
+ * longer window sends these patterns to the interpreter, 20x slower); a
+ * quote running further is body text, not a subject. */
+#define DETAILS_WINDOW 1024
 /* How far before its marker a directives.exclude match with group "back"
  * reaches (grammars/directives.vbg). */
 #define EXCLUDE_BACK 300
@@ -991,6 +998,12 @@ static size_t joint_issuers(const symbol *sy)
 
 /* Date, issuer and subject after the number at fold offset `at`; the
  * issuer names up to `bodies` bodies, separated by commas. */
+/* The end of the window an issuer or subject starting at pos is read in. */
+static size_t details_end(size_t len, size_t pos)
+{
+    return len - pos > DETAILS_WINDOW ? pos + DETAILS_WINDOW : len;
+}
+
 static void read_details(directives_state *st, vb_document *doc, size_t at, size_t bodies,
                          details *d)
 {
@@ -1015,10 +1028,10 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, size
         if (pass == 1 || d->issuer)
             break;
         m = &st->ms.m[P_ISSUER];
-        if (match_at(doc, m, f, len, d->tail) > 0 && vb_group(m, "issuer", &a, &b)) {
+        if (match_at(doc, m, f, details_end(len, d->tail), d->tail) > 0 && vb_group(m, "issuer", &a, &b)) {
             vb_matcher *next = &st->ms.m[P_ISSUER_NEXT];
             size_t na, nb;
-            for (size_t k = 1; k < bodies && match_at(doc, next, f, len, b) > 0 &&
+            for (size_t k = 1; k < bodies && match_at(doc, next, f, details_end(len, b), b) > 0 &&
                                vb_group(next, "issuer", &na, &nb) && vb_orig_case(&doc->text, na) >= 0;
                  k++)
                 b = nb;
@@ -1034,7 +1047,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, size
     }
     d->end = d->tail;
     vb_matcher *m = &st->ms.m[P_SUBJECT];
-    if (match_at(doc, m, f, len, d->tail) > 0) {
+    if (match_at(doc, m, f, details_end(len, d->tail), d->tail) > 0) {
         static const char *const names[] = {"subject", "subject2", "subject3"};
         for (size_t i = 0; i < 3; i++)
             if (vb_group(m, names[i], &a, &b)) {
