@@ -1267,6 +1267,26 @@ static int mention_cmp(const void *a, const void *b)
     return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
 }
 
+/* The slot of slot[] (open addressing, record index + 1, 0 empty) of
+ * the records of year `year` and the register number of `number` (up to
+ * its first slash, which it has): the one holding them, or the empty one
+ * they go in. */
+static size_t register_slot(const vb_document *doc, const size_t *slot, size_t slots, int year,
+                            const char *number)
+{
+    size_t rl = (size_t)(strchr(number, '/') - number);
+    size_t h = HASH_SEED ^ (size_t)(unsigned)year * 0x9E3779B97F4A7C15u;
+    for (size_t k = 0; k < rl; k++)
+        h = (h ^ (unsigned char)number[k]) * 1099511628211u;
+    for (h &= slots - 1;; h = (h + 1) & (slots - 1)) {
+        if (!slot[h])
+            return h;
+        const vb_directive *c = &doc->directives.v[slot[h] - 1];
+        if (c->year == year && !strncmp(c->number, number, rl) && c->number[rl] == '/')
+            return h;
+    }
+}
+
 /* "Thông tư số 02/2018" after (or before) "Thông tư số 02/2018/TT-TANDTC"
  * (a text names it so once it has cited it in full): the short number is
  * a mention of the one record of the same type, register number and year;
@@ -1276,17 +1296,41 @@ static void merge_codeless(vb_document *doc)
     size_t n = doc->directives.n;
     /* the record each one goes into (itself when it stays) */
     size_t *into = vb_xmalloc((n + 1) * sizeof *into);
+    /* the records with a code by year and register number (the number
+     * before its first slash), chained in record order: a scan of every
+     * record per codeless one made many of them quadratic */
+    size_t slots = 64;
+    while (slots < 2 * n)
+        slots *= 2;
+    size_t *slot = vb_xcalloc(slots, sizeof *slot), *next = vb_xmalloc((n + 1) * sizeof *next);
+    bool *is_codeless = vb_xmalloc((n + 1) * sizeof *is_codeless);
+    for (size_t j = 0; j < n; j++) {
+        const vb_directive *c = &doc->directives.v[j];
+        is_codeless[j] = codeless(c);
+        next[j] = NO_RECORD;
+        if (is_codeless[j] || !strchr(c->number, '/'))
+            continue;
+        size_t h = register_slot(doc, slot, slots, c->year, c->number);
+        if (!slot[h]) {
+            slot[h] = j + 1;
+            continue;
+        }
+        size_t k = slot[h] - 1;
+        while (next[k] != NO_RECORD)
+            k = next[k];
+        next[k] = j;
+    }
     for (size_t i = 0; i < n; i++) {
         vb_directive *r = &doc->directives.v[i];
         into[i] = i;
-        if (!codeless(r))
+        if (!is_codeless[i])
             continue;
-        size_t rl = (size_t)(strchr(r->number, '/') - r->number), hit = i;
+        size_t hit = i;
         int hits = 0;
-        for (size_t j = 0; j < n; j++) {
+        size_t h = register_slot(doc, slot, slots, r->year, r->number);
+        for (size_t j = slot[h] ? slot[h] - 1 : NO_RECORD; j != NO_RECORD; j = next[j]) {
             const vb_directive *c = &doc->directives.v[j];
-            if (j == i || codeless(c) || c->year != r->year || strncmp(c->number, r->number, rl) ||
-                c->number[rl] != '/' || (r->type && c->type && strcmp(r->type, c->type)))
+            if (r->type && c->type && strcmp(r->type, c->type))
                 continue;
             hit = j;
             hits++;
@@ -1294,6 +1338,9 @@ static void merge_codeless(vb_document *doc)
         if (hits == 1)
             into[i] = hit;
     }
+    free(slot);
+    free(next);
+    free(is_codeless);
     for (size_t i = 0; i < n; i++) {
         if (into[i] == i)
             continue;

@@ -62,6 +62,12 @@ def citations(n):
     return "".join("Quyết định số %d/QĐ-UBND ngày 01/01/2024; " % (i + 1) for i in range(n))
 
 
+def codeless_citations(n):
+    """n distinct numbers without a code ("số 12/2023"), each looked for
+    among the records with a code of its register number and year."""
+    return "".join("Quyết định số %d/2023 ngày 01/01/2024; " % (i + 1) for i in range(n))
+
+
 def short_mentions(n):
     """The citations, then a short mention of each ("Quyết định 12")."""
     return citations(n) + "".join("Quyết định %d, " % (i + 1) for i in range(n))
@@ -97,6 +103,7 @@ def inputs():
         ("100k-issued-headings", lambda f: "KẾ HOẠCH\n(Ban hành kèm theo Quyết định số 1/QĐ-UBND)\n".encode()
          * int(100000 * f), False),
         ("40k-citations", lambda f: citations(int(40000 * f)).encode(), False),
+        ("40k-codeless-citations", lambda f: codeless_citations(int(40000 * f)).encode(), False),
         ("40k-short-mentions", lambda f: short_mentions(int(40000 * f)).encode(), False),
         ("8k-cua-ve-viec", lambda f: cua_ve_viec(int(8000 * f)).encode(), False),
         ("1m-open-quotes", lambda f: "phong trào “".encode() * int(1000000 * f), False),
