@@ -51,6 +51,13 @@ static const char *const pattern_names[] = {
  * no issuer.  A subject is cut at a word boundary near this length. */
 #define MAX_ISSUER 160
 #define MAX_SUBJECT 400
+/* How far past its start an issuer or a subject is looked for.  Their
+ * patterns run to a clause end; in a text without one, each citation's
+ * would run to the end of the text (quadratic, with match-limit hits).
+ * Far beyond MAX_ISSUER and MAX_SUBJECT (and within the JIT stack: a
+ * longer window sends these patterns to the interpreter, 20x slower); a
+ * quote running further is body text, not a subject. */
+#define DETAILS_WINDOW 1024
 /* How far before its marker a directives.exclude match with group "back"
  * reaches (grammars/directives.vbg). */
 #define EXCLUDE_BACK 300
@@ -991,6 +998,12 @@ static size_t joint_issuers(const symbol *sy)
 
 /* Date, issuer and subject after the number at fold offset `at`; the
  * issuer names up to `bodies` bodies, separated by commas. */
+/* The end of the window an issuer or subject starting at pos is read in. */
+static size_t details_end(size_t len, size_t pos)
+{
+    return len - pos > DETAILS_WINDOW ? pos + DETAILS_WINDOW : len;
+}
+
 static void read_details(directives_state *st, vb_document *doc, size_t at, size_t bodies,
                          details *d)
 {
@@ -1015,10 +1028,10 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, size
         if (pass == 1 || d->issuer)
             break;
         m = &st->ms.m[P_ISSUER];
-        if (match_at(doc, m, f, len, d->tail) > 0 && vb_group(m, "issuer", &a, &b)) {
+        if (match_at(doc, m, f, details_end(len, d->tail), d->tail) > 0 && vb_group(m, "issuer", &a, &b)) {
             vb_matcher *next = &st->ms.m[P_ISSUER_NEXT];
             size_t na, nb;
-            for (size_t k = 1; k < bodies && match_at(doc, next, f, len, b) > 0 &&
+            for (size_t k = 1; k < bodies && match_at(doc, next, f, details_end(len, b), b) > 0 &&
                                vb_group(next, "issuer", &na, &nb) && vb_orig_case(&doc->text, na) >= 0;
                  k++)
                 b = nb;
@@ -1034,7 +1047,7 @@ static void read_details(directives_state *st, vb_document *doc, size_t at, size
     }
     d->end = d->tail;
     vb_matcher *m = &st->ms.m[P_SUBJECT];
-    if (match_at(doc, m, f, len, d->tail) > 0) {
+    if (match_at(doc, m, f, details_end(len, d->tail), d->tail) > 0) {
         static const char *const names[] = {"subject", "subject2", "subject3"};
         for (size_t i = 0; i < 3; i++)
             if (vb_group(m, names[i], &a, &b)) {
@@ -1120,30 +1133,90 @@ static const char *type_by_issuer(directives_state *st, vb_document *doc, size_t
     return near;
 }
 
+static size_t str_hash(const char *s, size_t h)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+#define HASH_SEED ((size_t)1469598103934665603u)
+#define NO_RECORD ((size_t)-1)
+
 /* number_key of each record of doc->directives, made once (a key per
- * record per citation was a malloc per comparison).  Owns its strings. */
+ * record per citation was a malloc per comparison), and an index from
+ * key to records: a scan of every record per citation made a text of
+ * distinct citations quadratic.  slot[] is open addressing over the
+ * keys (record index + 1 of the first record of a key; 0 empty); next[]
+ * chains the records of one key in index order (one per type at most,
+ * see find_record).  Owns its strings. */
 typedef struct {
     char **v;
+    size_t *next;
     size_t n, cap;
+    size_t *slot;
+    size_t slots, used;
 } record_keys;
 
+/* The slot of key: the one holding it, or the empty one it goes in. */
+static size_t key_slot(const record_keys *keys, const char *key)
+{
+    size_t mask = keys->slots - 1;
+    for (size_t h = str_hash(key, HASH_SEED) & mask;; h = (h + 1) & mask)
+        if (!keys->slot[h] || !strcmp(keys->v[keys->slot[h] - 1], key))
+            return h;
+}
+
+/* Indexes the records added since the last call. */
+static void index_records(vb_document *doc, record_keys *keys)
+{
+    for (size_t i = keys->n; i < doc->directives.n; i++) {
+        if (keys->n == keys->cap) {
+            keys->cap = keys->cap ? 2 * keys->cap : 16;
+            keys->v = vb_xrealloc(keys->v, keys->cap * sizeof *keys->v);
+            keys->next = vb_xrealloc(keys->next, keys->cap * sizeof *keys->next);
+        }
+        if (2 * (keys->used + 1) > keys->slots) {
+            size_t slots = keys->slots ? 2 * keys->slots : 64;
+            size_t *old = keys->slot, n_old = keys->slots;
+            keys->slot = vb_xcalloc(slots, sizeof *keys->slot);
+            keys->slots = slots;
+            for (size_t k = 0; k < n_old; k++)
+                if (old[k])
+                    keys->slot[key_slot(keys, keys->v[old[k] - 1])] = old[k];
+            free(old);
+        }
+        keys->v[i] = number_key(doc->directives.v[i].number);
+        keys->next[i] = NO_RECORD;
+        keys->n = i + 1;
+        size_t h = key_slot(keys, keys->v[i]);
+        if (!keys->slot[h]) {
+            keys->slot[h] = i + 1;
+            keys->used++;
+            continue;
+        }
+        size_t j = keys->slot[h] - 1;
+        while (keys->next[j] != NO_RECORD)
+            j = keys->next[j];
+        keys->next[j] = i;
+    }
+}
+
 /* The record of number key `key` (of type `type` too, when given: a
- * number without a code, "số 02/2018", names one document per type). */
+ * number without a code, "số 02/2018", names one document per type).
+ * The first in record order, as only records are added meanwhile. */
 static vb_directive *find_record(vb_document *doc, record_keys *keys, const char *key,
                                  const char *type)
 {
-    for (size_t i = 0; i < doc->directives.n; i++) {
-        if (i == keys->n) {
-            if (keys->n == keys->cap) {
-                keys->cap = keys->cap ? 2 * keys->cap : 16;
-                keys->v = vb_xrealloc(keys->v, keys->cap * sizeof *keys->v);
-            }
-            keys->v[keys->n++] = number_key(doc->directives.v[i].number);
-        }
-        if (!strcmp(keys->v[i], key) &&
-            (!type || (doc->directives.v[i].type && !strcmp(doc->directives.v[i].type, type))))
+    index_records(doc, keys);
+    if (!keys->slots)
+        return NULL;
+    size_t h = key_slot(keys, key);
+    if (!keys->slot[h])
+        return NULL;
+    for (size_t i = keys->slot[h] - 1; i != NO_RECORD; i = keys->next[i])
+        if (!type || (doc->directives.v[i].type && !strcmp(doc->directives.v[i].type, type)))
             return &doc->directives.v[i];
-    }
     return NULL;
 }
 
@@ -1194,6 +1267,26 @@ static int mention_cmp(const void *a, const void *b)
     return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
 }
 
+/* The slot of slot[] (open addressing, record index + 1, 0 empty) of
+ * the records of year `year` and the register number of `number` (up to
+ * its first slash, which it has): the one holding them, or the empty one
+ * they go in. */
+static size_t register_slot(const vb_document *doc, const size_t *slot, size_t slots, int year,
+                            const char *number)
+{
+    size_t rl = (size_t)(strchr(number, '/') - number);
+    size_t h = HASH_SEED ^ (size_t)(unsigned)year * 0x9E3779B97F4A7C15u;
+    for (size_t k = 0; k < rl; k++)
+        h = (h ^ (unsigned char)number[k]) * 1099511628211u;
+    for (h &= slots - 1;; h = (h + 1) & (slots - 1)) {
+        if (!slot[h])
+            return h;
+        const vb_directive *c = &doc->directives.v[slot[h] - 1];
+        if (c->year == year && !strncmp(c->number, number, rl) && c->number[rl] == '/')
+            return h;
+    }
+}
+
 /* "Thông tư số 02/2018" after (or before) "Thông tư số 02/2018/TT-TANDTC"
  * (a text names it so once it has cited it in full): the short number is
  * a mention of the one record of the same type, register number and year;
@@ -1203,17 +1296,41 @@ static void merge_codeless(vb_document *doc)
     size_t n = doc->directives.n;
     /* the record each one goes into (itself when it stays) */
     size_t *into = vb_xmalloc((n + 1) * sizeof *into);
+    /* the records with a code by year and register number (the number
+     * before its first slash), chained in record order: a scan of every
+     * record per codeless one made many of them quadratic */
+    size_t slots = 64;
+    while (slots < 2 * n)
+        slots *= 2;
+    size_t *slot = vb_xcalloc(slots, sizeof *slot), *next = vb_xmalloc((n + 1) * sizeof *next);
+    bool *is_codeless = vb_xmalloc((n + 1) * sizeof *is_codeless);
+    for (size_t j = 0; j < n; j++) {
+        const vb_directive *c = &doc->directives.v[j];
+        is_codeless[j] = codeless(c);
+        next[j] = NO_RECORD;
+        if (is_codeless[j] || !strchr(c->number, '/'))
+            continue;
+        size_t h = register_slot(doc, slot, slots, c->year, c->number);
+        if (!slot[h]) {
+            slot[h] = j + 1;
+            continue;
+        }
+        size_t k = slot[h] - 1;
+        while (next[k] != NO_RECORD)
+            k = next[k];
+        next[k] = j;
+    }
     for (size_t i = 0; i < n; i++) {
         vb_directive *r = &doc->directives.v[i];
         into[i] = i;
-        if (!codeless(r))
+        if (!is_codeless[i])
             continue;
-        size_t rl = (size_t)(strchr(r->number, '/') - r->number), hit = i;
+        size_t hit = i;
         int hits = 0;
-        for (size_t j = 0; j < n; j++) {
+        size_t h = register_slot(doc, slot, slots, r->year, r->number);
+        for (size_t j = slot[h] ? slot[h] - 1 : NO_RECORD; j != NO_RECORD; j = next[j]) {
             const vb_directive *c = &doc->directives.v[j];
-            if (j == i || codeless(c) || c->year != r->year || strncmp(c->number, r->number, rl) ||
-                c->number[rl] != '/' || (r->type && c->type && strcmp(r->type, c->type)))
+            if (r->type && c->type && strcmp(r->type, c->type))
                 continue;
             hit = j;
             hits++;
@@ -1221,6 +1338,9 @@ static void merge_codeless(vb_document *doc)
         if (hits == 1)
             into[i] = hit;
     }
+    free(slot);
+    free(next);
+    free(is_codeless);
     for (size_t i = 0; i < n; i++) {
         if (into[i] == i)
             continue;
@@ -1244,6 +1364,62 @@ static void merge_codeless(vb_document *doc)
     free(into);
 }
 
+/* The records by type and register value, for short mentions ("Quyết
+ * định 12"): a scan of every record per mention made a text of many
+ * citations and mentions quadratic.  Open addressing; each slot holds the
+ * first record of its (type, value) and how many records have it. */
+typedef struct {
+    struct short_slot {
+        size_t first, count; /* first is record index + 1; 0 empty */
+    } *slot;
+    long *value;
+    size_t slots;
+} short_index;
+
+static size_t short_hash(const char *type, long v)
+{
+    return str_hash(type, HASH_SEED ^ (size_t)v * 0x9E3779B97F4A7C15u);
+}
+
+/* The slot of (type, v): the one holding it, or the empty one it goes in. */
+static size_t short_slot_of(const short_index *sh, const vb_document *doc, const char *type, long v)
+{
+    size_t mask = sh->slots - 1;
+    for (size_t h = short_hash(type, v) & mask;; h = (h + 1) & mask) {
+        size_t r = sh->slot[h].first;
+        if (!r || (sh->value[r - 1] == v && !strcmp(doc->directives.v[r - 1].type, type)))
+            return h;
+    }
+}
+
+static void short_index_make(short_index *sh, const vb_document *doc)
+{
+    size_t n = doc->directives.n;
+    sh->slots = 64;
+    while (sh->slots < 2 * n)
+        sh->slots *= 2;
+    sh->slot = vb_xcalloc(sh->slots, sizeof *sh->slot);
+    sh->value = vb_xmalloc((n + 1) * sizeof *sh->value);
+    for (size_t i = 0; i < n; i++) {
+        const vb_directive *d = &doc->directives.v[i];
+        sh->value[i] = register_value(d->number);
+        if (!d->type)
+            continue;
+        struct short_slot *s = &sh->slot[short_slot_of(sh, doc, d->type, sh->value[i])];
+        if (!s->first)
+            s->first = i + 1;
+        s->count++;
+    }
+}
+
+/* The one record of type `type` and register value v; NO_RECORD when
+ * none or several have them. */
+static size_t short_find(const short_index *sh, const vb_document *doc, const char *type, long v)
+{
+    const struct short_slot *s = &sh->slot[short_slot_of(sh, doc, type, v)];
+    return s->count == 1 ? s->first - 1 : NO_RECORD;
+}
+
 static void run_short(directives_state *st, vb_document *doc, const vb_fold_ranges *ex)
 {
     vb_matcher *m = &st->ms.m[P_SHORT];
@@ -1261,6 +1437,8 @@ static void run_short(directives_state *st, vb_document *doc, const vb_fold_rang
     size_t *cited = vb_xmalloc((doc->directives.n + 1) * sizeof *cited);
     for (size_t i = 0; i < doc->directives.n; i++)
         cited[i] = doc->directives.v[i].mentions.n;
+    short_index sh;
+    short_index_make(&sh, doc);
     for (size_t pos = 0; pos < len && scan_at_starts(doc, m, f, len, pos);) {
         PCRE2_SIZE *ov = vb_ovector(m);
         size_t ms = ov[0], me = ov[1];
@@ -1270,22 +1448,16 @@ static void run_short(directives_state *st, vb_document *doc, const vb_fold_rang
         if (!type || !vb_group(m, "num", &a, &b) || vb_in_ranges(ex, a))
             continue;
         long v = strtol(f + a, NULL, 10);
-        size_t hit = 0;
-        int hits = 0;
-        for (size_t i = 0; i < doc->directives.n; i++) {
-            vb_directive *d = &doc->directives.v[i];
-            if (d->type && !strcmp(d->type, type) && register_value(d->number) == v) {
-                hit = i;
-                hits++;
-            }
-        }
-        if (hits != 1)
+        size_t hit = short_find(&sh, doc, type, v);
+        if (hit == NO_RECORD)
             continue;
         vb_directive *d = &doc->directives.v[hit];
         vb_span sp = vb_span_from_fold(&doc->text, ms, me);
         if (!has_mention(d, cited[hit], sp))
             add_mention(d, sp);
     }
+    free(sh.slot);
+    free(sh.value);
     free(cited);
 }
 
@@ -1434,6 +1606,8 @@ static void run(void *state, vb_document *doc)
     for (size_t i = 0; i < keys.n; i++)
         free(keys.v[i]);
     free(keys.v);
+    free(keys.next);
+    free(keys.slot);
     free(own);
     free(ex.v);
 }

@@ -57,6 +57,28 @@ def sample_text():
         return f.read()
 
 
+def citations(n):
+    """n distinct citations: each must find its record without a scan of all."""
+    return "".join("Quyết định số %d/QĐ-UBND ngày 01/01/2024; " % (i + 1) for i in range(n))
+
+
+def codeless_citations(n):
+    """n distinct numbers without a code ("số 12/2023"), each looked for
+    among the records with a code of its register number and year."""
+    return "".join("Quyết định số %d/2023 ngày 01/01/2024; " % (i + 1) for i in range(n))
+
+
+def short_mentions(n):
+    """The citations, then a short mention of each ("Quyết định 12")."""
+    return citations(n) + "".join("Quyết định %d, " % (i + 1) for i in range(n))
+
+
+def cua_ve_viec(n):
+    """Citations with an issuer and a subject but no clause end: each one's
+    issuer and subject are read in a bounded window, not to the text end."""
+    return "Quyết định số 12/QĐ-UBND ngày 01/01/2024 của Ủy ban nhân dân tỉnh về việc phê duyệt kế hoạch " * n
+
+
 def signed():
     """A decision's body and signature: what attachments follow."""
     return "QUYẾT ĐỊNH\nĐiều 1. Nội dung.\n\nNơi nhận:\n- Như trên;\n\nCHỦ TỊCH\n\nNguyễn Văn An\n\n"
@@ -80,6 +102,10 @@ def inputs():
         ("50k-attachments", lambda f: (signed() + "Mẫu số 01\n1. Họ tên\n2. Địa chỉ\n" * int(50000 * f)).encode(), False),
         ("100k-issued-headings", lambda f: "KẾ HOẠCH\n(Ban hành kèm theo Quyết định số 1/QĐ-UBND)\n".encode()
          * int(100000 * f), False),
+        ("40k-citations", lambda f: citations(int(40000 * f)).encode(), False),
+        ("40k-codeless-citations", lambda f: codeless_citations(int(40000 * f)).encode(), False),
+        ("40k-short-mentions", lambda f: short_mentions(int(40000 * f)).encode(), False),
+        ("8k-cua-ve-viec", lambda f: cua_ve_viec(int(8000 * f)).encode(), False),
         ("1m-open-quotes", lambda f: "phong trào “".encode() * int(1000000 * f), False),
         ("ngay-ngay-ngay", lambda f: "ngày ".encode() * int(2000000 * f), False),
         ("invalid-utf8", lambda f: invalid_utf8(int(4e6 * f)), False),
