@@ -173,6 +173,18 @@ static int quarter_word(const char *fold, size_t a, size_t b)
 
 static void push_date(vb_document *doc, const char *iso, size_t fs, size_t fe);
 
+/* The members of a list ("tháng 3, 4/2021") as records that tile it: the
+ * first from the match start, the last to the year, each between at its
+ * own figures, so that a later stage finds each by its place. */
+static void push_members(vb_document *doc, vb_matcher *m, char (*iso)[32], size_t *start, size_t *end, int n,
+                         size_t year_end)
+{
+    start[0] = vb_ovector(m)[0];
+    end[n - 1] = year_end;
+    for (int k = 0; k < n; k++)
+        push_date(doc, iso[k], start[k], end[k]);
+}
+
 /* "quý I, II/2024", "quý I và quý II năm 2024" (group lq: quarters
  * sharing the year lqy): one record per quarter, the first from the
  * match start, the last to the year.  Nothing when a word of the list is
@@ -208,13 +220,10 @@ static void read_quarters(vb_document *doc, vb_matcher *m)
     }
     if (n < 2 || y <= 0)
         return;
-    start[0] = vb_ovector(m)[0];
-    end[n - 1] = yb;
-    for (int k = 0; k < n; k++) {
-        char iso[32];
-        snprintf(iso, sizeof iso, "%04d-Q%d", y, v[k]);
-        push_date(doc, iso, start[k], end[k]);
-    }
+    char iso[4][32];
+    for (int k = 0; k < n; k++)
+        snprintf(iso[k], sizeof iso[k], "%04d-Q%d", y, v[k]);
+    push_members(doc, m, iso, start, end, n, yb);
 }
 
 /* "tháng 10/1960 đến 9/1963": the start as written, the end a month
@@ -348,10 +357,8 @@ static void push_date(vb_document *doc, const char *iso, size_t fs, size_t fe)
 /* "Tháng 3, 4/2021", "các tháng 3, 4 và 5 năm 2021" (group lm: months
  * sharing the year ly), "các ngày 20, 21/3/2024", "ngày 20-21/3/2024"
  * (group ld: days sharing the month ldm or ldm2 and the year ldy): one
- * record per month or day.  The first record starts at the match, the
- * last reaches the year; records do not overlap, so that a later stage
- * finds each by its place.  Nothing when one of them is no date (the list
- * is then not one of days or months). */
+ * record per month or day (push_members).  Nothing when one of them is
+ * no date (the list is then not one of days or months). */
 static void read_list(vb_document *doc, vb_matcher *m)
 {
     const char *fold = doc->text.fold;
@@ -383,16 +390,14 @@ static void read_list(vb_document *doc, vb_matcher *m)
     }
     if (n < 2 || y <= 0)
         return;
-    start[0] = vb_ovector(m)[0];
-    end[n - 1] = yb;
+    char iso[12][32];
     for (int k = 0; k < n; k++) {
-        char iso[32];
         if (days)
-            snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, mo, v[k]);
+            snprintf(iso[k], sizeof iso[k], "%04d-%02d-%02d", y, mo, v[k]);
         else
-            snprintf(iso, sizeof iso, "%04d-%02d", y, v[k]);
-        push_date(doc, iso, start[k], end[k]);
+            snprintf(iso[k], sizeof iso[k], "%04d-%02d", y, v[k]);
     }
+    push_members(doc, m, iso, start, end, n, yb);
 }
 
 /* Gives `role` to every date that starts in the matches of pattern m (in

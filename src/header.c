@@ -664,8 +664,8 @@ static bool place_ok(header_state *st, vb_document *doc, size_t s, size_t e)
     return words > 0 && words <= 7;
 }
 
-/* A place OCR damaged inside its words: "$" read for a word's S ("$a
- * Đéc"), and a place with a digit or a mark inside a word ("Ha N6i", "Ha
+/* A place OCR damaged inside its words: "$" read for a word's S ("$ơn
+ * Tây"), and a place with a digit or a mark inside a word ("Ha N6i", "Ha
  * NG@i") within a few edits of a province or city of header.places is
  * written as the lexicon has it.  A clean place is returned as it is. */
 static char *repair_place(header_state *st, vb_document *doc, char *place)
