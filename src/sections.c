@@ -1718,7 +1718,6 @@ static void run(void *st, vb_document *doc)
             i = j;
             continue;
         }
-        const char *prefix = R[cur].attachment ? vb_arena_printf(&doc->arena, "A%d/", R[cur].attachment) : "";
         int best = -1, bseq = 0;
         fit bf, f;
         for (size_t k = i; k < j; k++) {
@@ -1763,7 +1762,8 @@ static void run(void *st, vb_document *doc)
             char seg[ID_MAX / 2];
             segment(S, r, &bf.f, parent, seg, sizeof seg);
             char *id = parent ? vb_arena_printf(&doc->arena, "%s.%s", doc->sections.v[parent->sec].id, seg)
-                              : vb_arena_printf(&doc->arena, "%s%s", prefix, seg);
+                              : R[cur].attachment ? vb_arena_printf(&doc->arena, "A%d/%s", R[cur].attachment, seg)
+                                                   : vb_arena_strdup(&doc->arena, seg);
             /* an id given twice means the outline went astray (an annex
              * numbered like the body): the line stays body text */
             if (!idset_add(&ids, id)) {
