@@ -20,14 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import unicodedata
 
 import vbtest
-
-
-class Failure(Exception):
-    pass
+from vbtest import Failure
 
 
 def expect(cond, msg):
@@ -515,28 +511,12 @@ def main():
     a = ap.parse_args()
     tests = [(n[5:], f) for n, f in globals().items() if n.startswith("test_") and callable(f)]
     tmp = tempfile.mkdtemp(prefix="vanban-cli-")
-    passed = failed = 0
     try:
         ctx = Ctx(os.path.abspath(a.vanban), a.version, [os.path.abspath(g) for g in a.grammars], tmp)
         expect(ctx.samples, "no samples/*.txt")
-        for name, fn in tests:
-            if a.k not in name:
-                continue
-            try:
-                fn(ctx)
-                passed += 1
-                print("ok   %s" % name)
-            except Failure as e:
-                failed += 1
-                print("FAIL %s: %s" % (name, e))
-            except Exception:  # noqa: BLE001 - a broken test is a failed test
-                failed += 1
-                print("FAIL %s: %s" % (name, traceback.format_exc()))
+        return vbtest.run_tests(tests, ctx, a.k)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 
 import vbtest
 from cli import Failure, expect, parse_output
@@ -417,29 +416,10 @@ def main():
     a = ap.parse_args()
     tests = [(n[5:], f) for n, f in globals().items() if n.startswith("test_") and callable(f)]
     tmp = tempfile.mkdtemp(prefix="vanban-faults-")
-    passed = failed = 0
     try:
-        ctx = Ctx(os.path.abspath(a.vanban), tmp)
-        for name, fn in tests:
-            if a.k not in name:
-                continue
-            t = time.time()
-            try:
-                fn(ctx)
-                passed += 1
-                print("ok   %s (%.1f s)" % (name, time.time() - t))
-            except Failure as e:
-                failed += 1
-                print("FAIL %s: %s" % (name, e))
-            except Exception:  # noqa: BLE001 - a broken test is a failed test
-                failed += 1
-                print("FAIL %s: %s" % (name, traceback.format_exc()))
-            sys.stdout.flush()
+        return vbtest.run_tests(tests, Ctx(os.path.abspath(a.vanban), tmp), a.k)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

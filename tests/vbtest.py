@@ -10,6 +10,9 @@ import os
 import re
 import shlex
 import subprocess
+import sys
+import time
+import traceback
 
 SKIP = 77
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -204,3 +207,33 @@ def structure_problems(doc, size):
         if p:
             out.append("%s: %s" % (path, p))
     return out
+
+
+class Failure(Exception):
+    """What a test found wrong (its message is the report)."""
+
+
+def run_tests(tests, ctx, only=""):
+    """Runs fn(ctx) for each (name, fn) of tests whose name contains
+    `only`: returning passes, Failure fails with its message, any other
+    exception fails with its traceback (a broken test is a failed test).
+    Prints "ok   NAME (T s)" or "FAIL NAME: why" as it goes, then "N
+    passed, N failed"; returns the exit status."""
+    passed = failed = 0
+    for name, fn in tests:
+        if only not in name:
+            continue
+        t = time.time()
+        try:
+            fn(ctx)
+            passed += 1
+            print("ok   %s (%.1f s)" % (name, time.time() - t))
+        except Failure as e:
+            failed += 1
+            print("FAIL %s: %s" % (name, e))
+        except Exception:  # noqa: BLE001 - a broken test is a failed test
+            failed += 1
+            print("FAIL %s: %s" % (name, traceback.format_exc()))
+        sys.stdout.flush()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
