@@ -1053,17 +1053,6 @@ static size_t piece(block *B, size_t a, size_t b, bool *rightp)
     return b;
 }
 
-/* A cell border of a table written as text at fold[i]: the pipe of a
- * Markdown row or a tab of a flattened HTML table (both fold to a
- * space). */
-static bool cell_border(const vb_text *t, size_t i)
-{
-    char c = t->utf8[t->fold_map[i]];
-    return c == '|' || c == '\t';
-}
-
-/* "<br>", "<br/>", "<br />" at fold[i]: a line break inside a table
- * cell; returns its length or 0. */
 /* A column of a segment, fold[a,b): cut at "<br>" (or any tag of an
  * HTML table) into the lines it stands for, each read piece by piece. */
 static void column(block *B, size_t a, size_t b, bool right)
@@ -1102,7 +1091,7 @@ static void segment(block *B, size_t a, size_t b, bool right)
                 e = i;
                 break;
             }
-            if (f[i] == ' ' && cell_border(t, i)) {
+            if (f[i] == ' ' && vb_cell_border(t, i)) {
                 e = i;
                 break;
             }

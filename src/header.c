@@ -513,15 +513,6 @@ static bool first_code_segment(const vb_text *t, const number_match *n, size_t *
 
 /* ------------------------------------------------------------ cells */
 
-/* A cell border of a table written as text at fold[i]: the pipe of a
- * Markdown row or a tab of a flattened HTML table (both fold to a
- * space). */
-static bool cell_border(const vb_text *t, size_t i)
-{
-    char c = t->utf8[t->fold_map[i]];
-    return t->fold[i] == ' ' && (c == '|' || c == '\t');
-}
-
 /* Length of "<br>", "<br/>", "<br />" at fold[i] (a line break inside a
  * Markdown table cell), or 0. */
 static size_t br_tag(const vb_text *t, size_t i, size_t e)
@@ -540,7 +531,7 @@ static size_t br_tag(const vb_text *t, size_t i, size_t e)
 static size_t cell_cut(const vb_text *t, size_t s, size_t e)
 {
     for (size_t i = s; i < e; i++)
-        if (cell_border(t, i) || br_tag(t, i, e) ||
+        if (vb_cell_border(t, i) || br_tag(t, i, e) ||
             (i + 3 <= e && t->fold[i] == ' ' && t->fold[i + 1] == ' ' && t->fold[i + 2] == ' '))
             return i;
     return e;
@@ -555,7 +546,7 @@ static size_t cell_edge(const vb_text *t, size_t ls, size_t at)
         size_t k = br_tag(t, i, at);
         if (k)
             edge = i + k;
-        else if (cell_border(t, i))
+        else if (vb_cell_border(t, i))
             edge = i + 1;
         else if (i + 3 <= at && !memcmp(t->fold + i, "   ", 3) && i > ls && t->fold[i - 1] != ' ')
             edge = i + 3;

@@ -122,6 +122,15 @@ static inline bool vb_is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* A cell border of a table written as text at fold[i]: the pipe of a
+ * Markdown row or a tab of a flattened HTML table (both fold to a
+ * space); header and signature blocks are read cell by cell. */
+static inline bool vb_cell_border(const vb_text *t, size_t i)
+{
+    char c = t->utf8[t->fold_map[i]];
+    return t->fold[i] == ' ' && (c == '|' || c == '\t');
+}
+
 /* read.c: decides the encoding and fills input/utf8 views.  Returns false
  * with *err set for unusable input (NUL bytes that are not UTF-16). */
 bool vb_text_decode(vb_text *t, const char *input, size_t len, const char **err);
